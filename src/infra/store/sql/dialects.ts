@@ -1,0 +1,62 @@
+/**
+ * The two Kysely dialects of the SQL store. SQLite: one better-sqlite3 connection on a file, in
+ * WAL mode (https://sqlite.org/wal.html) so readers do not block the writer. PostgreSQL: a pg.Pool.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { type Dialect, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { SqlKind } from './sql-schema.js';
+
+export interface SqlConnection {
+  readonly kind: SqlKind;
+  readonly dialect: Dialect;
+}
+
+export interface SqliteOptions {
+  /** How long a write waits for another process's lock before SQLITE_BUSY. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Opened lazily by Kysely, so that open errors surface (and are coded) when migrations run. */
+export function sqliteConnection(file: string, options: SqliteOptions = {}): SqlConnection {
+  return {
+    kind: 'sqlite',
+    dialect: new SqliteDialect({
+      database: async () => {
+        const database = new BetterSqlite3(file);
+        database.pragma('journal_mode = WAL');
+        // Off by default in SQLite; the store's references rely on it (https://sqlite.org/foreignkeys.html).
+        database.pragma('foreign_keys = ON');
+        database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+        // Durable at each checkpoint; in WAL mode NORMAL cannot corrupt the database.
+        database.pragma('synchronous = NORMAL');
+        return database;
+      },
+    }),
+  };
+}
+
+export interface PostgresOptions {
+  readonly poolSize: number;
+  readonly connectTimeoutMs?: number;
+}
+
+/** int8 (bigint: times in ms, counts) as a JavaScript number; node-postgres gives strings by default. */
+function postgresTypes(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+  return types;
+}
+
+export function postgresConnection(url: string, options: PostgresOptions): SqlConnection {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    types: postgresTypes(),
+  });
+  // An idle client whose server went away emits 'error' on the pool; unheard, it would end the
+  // process. The next query fails with a coded error and health() reports it.
+  pool.on('error', () => undefined);
+  return { kind: 'postgres', dialect: new PostgresDialect({ pool }) };
+}

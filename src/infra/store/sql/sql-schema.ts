@@ -1,0 +1,99 @@
+/**
+ * The tables of the SQL store (migrations/0001-accounts-and-directory.ts), as Kysely sees them.
+ * Times are integer milliseconds (bigint, read back as numbers); booleans are integers 0/1 in
+ * both dialects, because better-sqlite3 cannot bind JavaScript booleans.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** foldForSearch(display_name), for the case-insensitive search of listUsers. */
+  display_name_folded: string;
+  email: string | null;
+  is_admin: number;
+  created_at: number;
+}
+
+export interface UserCredentialsTable {
+  user_id: string;
+  scram_sha1_iterations: number;
+  scram_sha1_salt: string;
+  scram_sha1_stored_key: string;
+  scram_sha1_server_key: string;
+  scram_sha256_iterations: number;
+  scram_sha256_salt: string;
+  scram_sha256_stored_key: string;
+  scram_sha256_server_key: string;
+  digest_realm: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+  password_hash: string;
+  updated_at: number;
+}
+
+export interface PartitionsTable {
+  name: string;
+  description: string;
+}
+
+export interface CallingSearchSpacesTable {
+  name: string;
+  description: string;
+}
+
+export interface CallingSearchSpacePartitionsTable {
+  css_name: string;
+  position: number;
+  partition_name: string;
+}
+
+export interface LinesTable {
+  id: string;
+  number: string;
+  partition_name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  name: string;
+  kind: string;
+  mac: string | null;
+  description: string;
+  css_name: string | null;
+  created_at: number;
+}
+
+export interface DeviceLinesTable {
+  device_id: string;
+  position: number;
+  line_id: string;
+}
+
+export interface UserDevicesTable {
+  user_id: string;
+  device_id: string;
+}
+
+export interface CannedMessagesTable {
+  id: string;
+  text: string;
+  position: number;
+  created_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_credentials: UserCredentialsTable;
+  partitions: PartitionsTable;
+  calling_search_spaces: CallingSearchSpacesTable;
+  css_partitions: CallingSearchSpacePartitionsTable;
+  lines: LinesTable;
+  devices: DevicesTable;
+  device_lines: DeviceLinesTable;
+  user_devices: UserDevicesTable;
+  canned_messages: CannedMessagesTable;
+}
+
+export type SqlKind = 'sqlite' | 'postgres';

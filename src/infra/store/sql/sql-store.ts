@@ -1,0 +1,92 @@
+/**
+ * Store (core/ports.ts) on SQL: one implementation for SQLite and PostgreSQL through Kysely.
+ * Migrations are applied at open; `transaction()` hands out stores bound to a Kysely transaction
+ * (SQLite: one connection, so transactions run one at a time; PostgreSQL: the pool, concurrently,
+ * at its default READ COMMITTED isolation).
+ */
+import { Kysely, sql } from 'kysely';
+import type {
+  AccountStore,
+  DirectoryStore,
+  Store,
+  StoreHealth,
+  StoreTransaction,
+} from '../../../core/ports.js';
+import { StoreGuard } from '../store-guard.js';
+import type { SqlConnection } from './dialects.js';
+import { migrateToLatest } from './migrate.js';
+import { SqlAccountStore } from './sql-account-store.js';
+import { SqlDirectoryStore } from './sql-directory-store.js';
+import { toStoreError } from './sql-errors.js';
+import { SqlRunner } from './sql-runner.js';
+import type { Database, SqlKind } from './sql-schema.js';
+
+export class SqlStore implements Store {
+  readonly accounts: AccountStore;
+  readonly directory: DirectoryStore;
+  readonly #db: Kysely<Database>;
+  readonly #guard = new StoreGuard();
+
+  /** Connects and applies pending migrations; on failure nothing stays open. */
+  static async open(connection: SqlConnection): Promise<SqlStore> {
+    const db = new Kysely<Database>({ dialect: connection.dialect });
+    try {
+      await migrateToLatest(db, connection.kind);
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      throw error;
+    }
+    return new SqlStore(db, connection.kind);
+  }
+
+  private constructor(
+    db: Kysely<Database>,
+    readonly kind: SqlKind,
+  ) {
+    this.#db = db;
+    const runner = new SqlRunner(db);
+    this.accounts = this.#guard.outer(new SqlAccountStore(runner));
+    this.directory = this.#guard.outer(new SqlDirectoryStore(runner));
+  }
+
+  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    let isWorkError = false;
+    try {
+      return await this.#guard.transaction((bind) =>
+        this.#db.transaction().execute(async (trx) => {
+          const runner = new SqlRunner(trx);
+          try {
+            return await work({
+              accounts: bind(new SqlAccountStore(runner)),
+              directory: bind(new SqlDirectoryStore(runner)),
+            });
+          } catch (error) {
+            isWorkError = true;
+            throw error;
+          }
+        }),
+      );
+    } catch (error) {
+      // The work's own error passes through as thrown; BEGIN/COMMIT failures get a code.
+      throw isWorkError ? error : toStoreError(error);
+    }
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.#guard.isClosed) return { ok: false, kind: this.kind, detail: 'the store is closed' };
+    this.#guard.checkOutside();
+    try {
+      await sql`select 1`.execute(this.#db);
+      return { ok: true, kind: this.kind };
+    } catch (error) {
+      return { ok: false, kind: this.kind, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#guard.isClosed) return;
+    this.#guard.checkOutside();
+    this.#guard.close();
+    await this.#db.destroy();
+  }
+}

@@ -1,0 +1,5 @@
+/** Every module Herald ships, in no particular order (the loader sorts by dependencies). */
+import { apiModules } from '../http/api/index.js';
+import type { ModuleDefinition } from '../kernel/module.js';
+
+export const allModules: readonly ModuleDefinition[] = [...apiModules];

@@ -1,0 +1,163 @@
+/**
+ * The composition root (DESIGN.md): the only place that constructs adapters. Opens the store,
+ * builds the core services, loads every module, then opens the listeners; stop() undoes it all
+ * in reverse so that nothing is lost.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { DirectoryService } from '../core/directory/directory-service.js';
+import type { AccountService } from '../core/identity/account-service.js';
+import type { PasswordHasher, Store } from '../core/ports.js';
+import { accountServiceKey, authServiceKey, directoryServiceKey, storeKey } from '../core/service-keys.js';
+import { buildHttpApp } from '../http/http-app.js';
+import { HttpRouteRegistry, httpRoutesKey } from '../http/http-routes.js';
+import { openStore } from '../infra/store/open-store.js';
+import { loadOrCreateTlsCredentials } from '../infra/tls/tls-credentials.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import type { Config } from '../kernel/config.js';
+import { Hooks } from '../kernel/hooks.js';
+import { type IdSource, randomIdSource } from '../kernel/ids.js';
+import type { Logger } from '../kernel/log.js';
+import { Metrics } from '../kernel/metrics.js';
+import { ModuleLoader } from '../kernel/module-loader.js';
+import { ServiceRegistry } from '../kernel/services.js';
+import { createCoreServices } from './core-services.js';
+import { applyDemoData, type DemoResult } from './demo-data.js';
+import { allModules } from './modules.js';
+
+export interface StartOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly demo?: { readonly password: string | undefined };
+  readonly clock?: Clock;
+  readonly ids?: IdSource;
+  readonly hasher?: PasswordHasher;
+  /** Directory of the built web client; default web/dist beside the package. */
+  readonly webRoot?: string | null;
+  /**
+   * Tests: every listener that is on (port ≠ 0) binds an OS-chosen free port instead of its
+   * configured one; `ports` tells which.
+   */
+  readonly ephemeralPorts?: boolean;
+}
+
+export interface RunningServer {
+  readonly config: Config;
+  readonly store: Store;
+  readonly accounts: AccountService;
+  readonly directory: DirectoryService;
+  readonly demo: DemoResult | null;
+  /** Bound ports (useful when the config asked for port 0 = ephemeral in tests). */
+  readonly ports: { readonly http: number | null; readonly https: number | null };
+  readonly tlsFingerprint: string;
+  stop(): Promise<void>;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function heraldVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIdSource;
+  const startedAt = clock.now();
+  const metrics = new Metrics();
+  const hooks = new Hooks((hook, error) => log.error({ err: error, hook }, 'hook listener failed'));
+
+  const store = await openStore({
+    databaseUrl: config.database.url,
+    dataDir: config.dataDir,
+    poolSize: config.database.poolSize,
+  });
+  const cleanups: (() => Promise<void>)[] = [() => store.close()];
+  const stop = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log.error({ err: error }, 'error while stopping');
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const { accounts, auth, directory } = createCoreServices({
+      store,
+      config,
+      clock,
+      ids,
+      hasher: options.hasher,
+    });
+    const demo = options.demo
+      ? await applyDemoData(
+          { accounts, directory },
+          { given: options.demo.password, generate: () => randomBytes(12).toString('base64url') },
+        )
+      : null;
+
+    const services = new ServiceRegistry();
+    const routes = new HttpRouteRegistry();
+    services.provide(storeKey, store, 'main');
+    services.provide(accountServiceKey, accounts, 'main');
+    services.provide(authServiceKey, auth, 'main');
+    services.provide(directoryServiceKey, directory, 'main');
+    services.provide(httpRoutesKey, routes, 'main');
+    const loader = new ModuleLoader(allModules, { config, log, metrics, clock, ids, hooks, services }, [
+      config.domain,
+    ]);
+    await loader.start();
+    cleanups.push(() => loader.stop());
+
+    const tls = await loadOrCreateTlsCredentials({
+      certFile: config.tls.cert,
+      keyFile: config.tls.key,
+      dataDir: config.dataDir,
+      domain: config.domain,
+    });
+    if (tls.selfSigned) log.info({ fingerprint256: tls.fingerprint256 }, 'using a self-signed certificate');
+
+    const httpOptions = {
+      auth,
+      routes,
+      metrics,
+      log: log.child({ component: 'http' }),
+      version: heraldVersion(),
+      bodyLimit: config.http.bodyLimit,
+      health: () => store.health(),
+      startedAt,
+      now: () => clock.now(),
+      webRoot: options.webRoot === undefined ? join(packageRoot, 'web', 'dist') : options.webRoot,
+    };
+    const listen = async (port: number, https: boolean): Promise<number | null> => {
+      if (port === 0) return null; // SPEC: 0 = off
+      const app: FastifyInstance = await buildHttpApp({ ...httpOptions, ...(https ? { https: tls } : {}) });
+      cleanups.push(() => app.close());
+      await app.listen({ port: options.ephemeralPorts ? 0 : port, host: config.bind });
+      const bound = (app.server.address() as AddressInfo).port;
+      log.info({ port: bound, tls: https }, `listening for ${https ? 'HTTPS' : 'HTTP'}`);
+      return bound;
+    };
+    const ports = {
+      http: await listen(config.http.port, false),
+      https: await listen(config.http.tlsPort, true),
+    };
+
+    return { config, store, accounts, directory, demo, ports, tlsFingerprint: tls.fingerprint256, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

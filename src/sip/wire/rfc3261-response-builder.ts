@@ -1,0 +1,61 @@
+/**
+ * RFC 3261 §8.2.6 — generating a response to a request: Via, From, Call-ID and CSeq copied, To copied with
+ * a tag added by the UAS when the request had none, Timestamp echoed in 100 (Trying), Content-Length 0.
+ * https://www.rfc-editor.org/rfc/rfc3261#section-8.2.6
+ */
+import { defaultReasonPhrase } from './reason-phrases.js';
+import { isToken } from './rfc3261-chars.js';
+import { parseAddressHeader } from './rfc3261-contact.js';
+import { type SipHeader, SipHeaders } from './sip-headers.js';
+import type { PartialRequest, SipRequest, SipResponse } from './sip-message.js';
+import { SipWireBug } from './sip-wire-bug.js';
+
+export interface ResponseOptions {
+  /** The UAS's tag, added to To when the request's To has none (§8.2.6.2). */
+  readonly toTag?: string;
+}
+
+function toWithTag(to: string, toTag: string | undefined): string {
+  if (toTag === undefined) return to;
+  if (!isToken(toTag)) throw new SipWireBug('SIP_WIRE_BAD_HEADER', 'a To tag must be a token');
+  const parsed = parseAddressHeader(to);
+  // §8.2.6.2: if the request's To had a tag, the response's To MUST equal it.
+  if (parsed.ok && parsed.value.tag !== undefined) return to;
+  // Appending keeps the URI (and display name) exactly as received, which §8.2.6.2 requires.
+  return `${to};tag=${toTag}`;
+}
+
+export function createResponse(
+  request: SipRequest | PartialRequest,
+  status: number,
+  reason?: string,
+  extraHeaders: readonly SipHeader[] = [],
+  options: ResponseOptions = {},
+): SipResponse {
+  if (!Number.isInteger(status) || status < 100 || status > 699) {
+    throw new SipWireBug('SIP_WIRE_INVALID_MESSAGE', `status ${status} is not a SIP status code`);
+  }
+  if (reason !== undefined && /[\r\n]/.test(reason)) {
+    throw new SipWireBug('SIP_WIRE_INVALID_MESSAGE', 'CR or LF in a reason phrase');
+  }
+  const copied: SipHeader[] = [];
+  // §8.2.6.2: the Via values MUST equal the request's, in the same order.
+  for (const via of request.headers.getAll('Via')) copied.push({ name: 'Via', value: via });
+  for (const from of request.headers.getAll('From')) copied.push({ name: 'From', value: from });
+  for (const to of request.headers.getAll('To'))
+    copied.push({ name: 'To', value: toWithTag(to, options.toTag) });
+  for (const name of ['Call-ID', 'CSeq']) {
+    for (const value of request.headers.getAll(name)) copied.push({ name, value });
+  }
+  // §8.2.6.1: a 100 (Trying) MUST copy the request's Timestamp.
+  const timestamp = request.headers.get('Timestamp');
+  if (status === 100 && timestamp !== undefined) copied.push({ name: 'Timestamp', value: timestamp });
+  const extra = extraHeaders.filter((h) => h.name.toLowerCase() !== 'content-length');
+  return {
+    kind: 'response',
+    status,
+    reason: reason ?? defaultReasonPhrase(status),
+    headers: new SipHeaders([...copied, ...extra, { name: 'Content-Length', value: '0' }]),
+    body: Buffer.alloc(0),
+  };
+}
