@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { AuthService } from '../core/identity/auth-service.js';
 import type { Logger } from '../kernel/log.js';
 import type { Metrics } from '../kernel/metrics.js';
@@ -41,7 +46,12 @@ const SECURITY_HEADERS = {
 class QuietRequestLog extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime };
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: reply.elapsedTime,
+    };
     if (error) request.log.error({ ...line, err: error }, 'request failed');
     else request.log.debug(line, 'request');
   }
