@@ -73,7 +73,10 @@ export interface AccountStore {
   getCredentials(id: UserId): Promise<StoredCredentials | undefined>;
   /** Fails with HERALD_ERR_NOT_FOUND for an unknown user. */
   setCredentials(id: UserId, credentials: StoredCredentials): Promise<void>;
-  /** Removes the user, their credentials and device associations; false if there was none. */
+  /**
+   * Removes the user, their credentials, device associations, roster, block list and offline
+   * messages; false if there was none.
+   */
   deleteUser(id: UserId): Promise<boolean>;
 }
 
@@ -184,6 +187,141 @@ export interface DirectoryStore {
   deleteCannedMessage(id: CannedMessageId): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- roster and blocking (RFC 6121, XEP-0191; SPEC P3)
+
+/** RFC 6121 §2.1.2.5: whether presence flows to the user (`to`), from the user (`from`), both, or not. */
+export type Subscription = 'none' | 'to' | 'from' | 'both';
+
+/**
+ * One contact in a user's roster, with the subscription state of RFC 6121 Appendix A. A record
+ * may be *unlisted*: it only remembers an inbound request or a pre-approval for someone the user
+ * has not added (RFC 6121 §3.1.3, §3.4); unlisted records are never shown in the roster.
+ */
+export interface RosterItemRecord {
+  readonly userId: UserId;
+  /** The contact's bare address in canonical form (a bare JID: user@domain). */
+  readonly contact: string;
+  readonly name: string | null;
+  /** Group names, unique, in the order given. */
+  readonly groups: readonly string[];
+  readonly subscription: Subscription;
+  /** The user asked for the contact's presence and waits (ask='subscribe'). */
+  readonly pendingOut: boolean;
+  /** The contact asked for the user's presence and waits for the user's answer. */
+  readonly pendingIn: boolean;
+  /** The user approved a subscription request before it came (RFC 6121 §3.4). */
+  readonly preApproved: boolean;
+  readonly listed: boolean;
+  readonly updatedAt: number;
+}
+
+export interface RosterStore {
+  /** Every record of the user (listed or not), ordered by contact, and the roster version. */
+  getRoster(userId: UserId): Promise<{ items: RosterItemRecord[]; version: number }>;
+  getItem(userId: UserId, contact: string): Promise<RosterItemRecord | undefined>;
+  /** Inserts or replaces the record; returns the user's new roster version (one more than before). */
+  putItem(item: RosterItemRecord): Promise<number>;
+  /** Removes the record; the new roster version, or null if there was none (version unchanged). */
+  deleteItem(userId: UserId, contact: string): Promise<number | null>;
+  /** Every user whose roster has a record for `contact` (to find who watches whom), by user id. */
+  usersWithContact(contact: string): Promise<RosterItemRecord[]>;
+}
+
+export interface BlockListStore {
+  /** Blocked addresses (bare or full JIDs, or domains), ordered. */
+  getBlockList(userId: UserId): Promise<string[]>;
+  /** Adds the addresses (idempotent). */
+  block(userId: UserId, addresses: readonly string[]): Promise<void>;
+  /** Removes the addresses; none given = unblock all (XEP-0191 §3.4). */
+  unblock(userId: UserId, addresses?: readonly string[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------- offline messages (XEP-0160; SPEC M3)
+
+/** A message kept for a user who was not there, in a protocol-neutral envelope. */
+export interface OfflineMessageRecord {
+  readonly id: string;
+  readonly userId: UserId;
+  /** Sender's address (JID or SIP URI) as text. */
+  readonly from: string;
+  readonly storedAt: number;
+  /**
+   * The message as its protocol adapter wants it back (e.g. the XMPP stanza's XML, or a SIP
+   * MESSAGE's body), with enough to turn it into another protocol's message.
+   */
+  readonly payload: {
+    readonly format: string;
+    readonly content: string;
+    readonly body: string | null;
+  };
+}
+
+export interface OfflineStore {
+  /**
+   * Stores the message unless the user already has `quota` messages waiting (atomic: two
+   * concurrent calls cannot exceed it). Durable once it resolves.
+   */
+  enqueue(message: OfflineMessageRecord, quota: number): Promise<'stored' | 'quota-exceeded'>;
+  /** The oldest `limit` messages, oldest first. */
+  peek(userId: UserId, limit: number): Promise<OfflineMessageRecord[]>;
+  /** Removes delivered messages; returns how many went. */
+  remove(userId: UserId, ids: readonly string[]): Promise<number>;
+  count(userId: UserId): Promise<number>;
+}
+
+// ---------------------------------------------------------------- live endpoints (SPEC M1, M2; DESIGN.md "Who owns which state")
+
+export type EndpointProtocol = 'xmpp' | 'sip' | 'web';
+
+/**
+ * One place a user can be reached now: a bound XMPP resource, a SIP registration, a web session.
+ * The core routes messages to endpoints without knowing their protocol (core/messaging).
+ */
+export interface Endpoint {
+  /** Unique across protocols and nodes: the full JID, a SIP contact id, a web session id. */
+  readonly id: string;
+  readonly userId: UserId;
+  /** The user's bare JID (localpart@domain), canonical. */
+  readonly address: string;
+  readonly protocol: EndpointProtocol;
+  /** Unique among the user's endpoints: the XMPP resourcepart, or an id the adapter makes up. */
+  readonly resource: string;
+  /** RFC 6121 §4.7.2.3 presence priority, an integer in -128..127. */
+  readonly priority: number;
+  /** Sent initial presence (RFC 6121 §4.2) or registered; false = connected only. */
+  readonly isAvailable: boolean;
+  /** Wants messages sent to the bare address (RFC 6121 §8.5.2.1.1 "opted in"); false when priority < 0. */
+  readonly isInterested: boolean;
+}
+
+export type SessionChange =
+  | { readonly kind: 'added'; readonly endpoint: Endpoint }
+  | { readonly kind: 'updated'; readonly endpoint: Endpoint; readonly previous: Endpoint }
+  | { readonly kind: 'removed'; readonly endpoint: Endpoint };
+
+export type SessionListener = (change: SessionChange) => void;
+
+/**
+ * Which endpoints are live, per user (memory per node now, Redis for the cluster later). The
+ * protocol adapters that own the sessions write it; the core reads it to route.
+ */
+export interface SessionRegistry {
+  /** Fails with HERALD_ERR_CONFLICT when the id, or the user's resource, is taken. */
+  add(endpoint: Endpoint): Promise<void>;
+  /**
+   * Replaces an endpoint's priority and flags. Fails with HERALD_ERR_NOT_FOUND for an unknown
+   * id, HERALD_ERR_VALIDATION when its user, address, protocol or resource would change.
+   */
+  update(endpoint: Endpoint): Promise<void>;
+  /** False if there was none. */
+  remove(id: string): Promise<boolean>;
+  get(id: string): Promise<Endpoint | undefined>;
+  /** The user's endpoints, ordered by id. */
+  endpointsOf(userId: UserId): Promise<Endpoint[]>;
+  /** Calls `listener` after every change; returns the function that stops it. */
+  onChange(listener: SessionListener): () => void;
+}
+
 // ---------------------------------------------------------------- the store as a whole
 
 export interface StoreHealth {
@@ -197,6 +335,9 @@ export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 export interface StoreTransaction {
   readonly accounts: AccountStore;
   readonly directory: DirectoryStore;
+  readonly roster: RosterStore;
+  readonly blocks: BlockListStore;
+  readonly offline: OfflineStore;
 }
 
 export interface Store extends StoreTransaction {

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -15,6 +16,7 @@ import Fastify, {
 import type { AuthService } from '../core/identity/auth-service.js';
 import type { Logger } from '../kernel/log.js';
 import type { Metrics } from '../kernel/metrics.js';
+import type { WebSocketEndpoints } from '../kernel/web-socket-endpoints.js';
 import { ErrorBody, HealthView } from './contract/api-schemas.js';
 import { authenticateRequest } from './http-auth.js';
 import { httpErrorHandler } from './http-errors.js';
@@ -23,6 +25,7 @@ import type { HttpRouteRegistry } from './http-routes.js';
 export interface HttpAppOptions {
   readonly auth: AuthService;
   readonly routes: HttpRouteRegistry;
+  readonly webSockets: WebSocketEndpoints;
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly version: string;
@@ -111,6 +114,8 @@ export async function buildHttpApp(o: HttpAppOptions): Promise<FastifyInstance> 
     },
   );
 
+  await serveWebSockets(app, o.webSockets, Boolean(o.https));
+
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     return reply.type(o.metrics.contentType).send(await o.metrics.render());
   });
@@ -148,4 +153,47 @@ export async function buildHttpApp(o: HttpAppOptions): Promise<FastifyInstance> 
     });
   }
   return app;
+}
+
+/** Each protocol's WebSocket endpoint (RFC 6455), with its subprotocol required (RFC 7395 §3.2, RFC 7118 §4). */
+async function serveWebSockets(
+  app: FastifyInstance,
+  endpoints: WebSocketEndpoints,
+  isSecure: boolean,
+): Promise<void> {
+  const all = endpoints.all;
+  if (all.length === 0) return;
+  const byPath = new Map(all.map((e) => [e.path, e]));
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: Math.max(...all.map((e) => e.maxMessageBytes)),
+      handleProtocols: (offered: Set<string>, request: { url?: string }) => {
+        const endpoint = byPath.get((request.url ?? '').split('?')[0] ?? '');
+        return endpoint && offered.has(endpoint.subprotocol) ? endpoint.subprotocol : false;
+      },
+    },
+  });
+  for (const endpoint of all) {
+    app.get(endpoint.path, { websocket: true, schema: { hide: true } }, (socket, request) => {
+      if (socket.protocol !== endpoint.subprotocol) {
+        socket.close(1002, `the ${endpoint.subprotocol} subprotocol is required`);
+        return;
+      }
+      endpoint.accept({
+        protocol: socket.protocol,
+        remoteAddress: request.ip,
+        isSecure,
+        send: (text) => {
+          if (socket.readyState === socket.OPEN) socket.send(text);
+        },
+        close: (code, reason) => socket.close(code ?? 1000, reason),
+        onMessage: (listener) =>
+          socket.on('message', (data, isBinary) => {
+            if (isBinary) socket.close(1003, 'text frames only');
+            else listener(data.toString());
+          }),
+        onClose: (listener) => socket.on('close', listener),
+      });
+    });
+  }
 }

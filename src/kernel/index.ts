@@ -35,6 +35,7 @@ export {
   type Unhook,
 } from './hooks.js';
 export { type IdSource, randomIdSource, sequentialIdSource } from './ids.js';
+export { Listeners, listenersKey } from './listeners.js';
 export { createLogger, type Logger, REDACTED_PATHS, silentLogger } from './log.js';
 export { Metrics } from './metrics.js';
 export {
@@ -51,4 +52,12 @@ export {
   moduleOptionSchemas,
   orderModules,
 } from './module-loader.js';
+export { type Product, productKey } from './product.js';
 export { GLOBAL_SCOPE, type ServiceKey, ServiceRegistry, serviceKey } from './services.js';
+export { type TlsMaterial, tlsMaterialKey } from './tls-material.js';
+export {
+  type WebSocketConnection,
+  type WebSocketEndpoint,
+  WebSocketEndpoints,
+  webSocketEndpointsKey,
+} from './web-socket-endpoints.js';

@@ -1,5 +1,6 @@
 /** Every module Herald ships, in no particular order (the loader sorts by dependencies). */
 import { apiModules } from '../http/api/index.js';
 import type { ModuleDefinition } from '../kernel/module.js';
+import { xmppModules } from '../xmpp/index.js';
 
-export const allModules: readonly ModuleDefinition[] = [...apiModules];
+export const allModules: readonly ModuleDefinition[] = [...apiModules, ...xmppModules];

@@ -21,10 +21,14 @@ import { type Clock, systemClock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
 import { Hooks } from '../kernel/hooks.js';
 import { type IdSource, randomIdSource } from '../kernel/ids.js';
+import { Listeners, listenersKey } from '../kernel/listeners.js';
 import type { Logger } from '../kernel/log.js';
 import { Metrics } from '../kernel/metrics.js';
 import { ModuleLoader } from '../kernel/module-loader.js';
+import { productKey } from '../kernel/product.js';
 import { ServiceRegistry } from '../kernel/services.js';
+import { tlsMaterialKey } from '../kernel/tls-material.js';
+import { WebSocketEndpoints, webSocketEndpointsKey } from '../kernel/web-socket-endpoints.js';
 import { createCoreServices } from './core-services.js';
 import { applyDemoData, type DemoResult } from './demo-data.js';
 import { allModules } from './modules.js';
@@ -51,8 +55,8 @@ export interface RunningServer {
   readonly accounts: AccountService;
   readonly directory: DirectoryService;
   readonly demo: DemoResult | null;
-  /** Bound ports (useful when the config asked for port 0 = ephemeral in tests). */
-  readonly ports: { readonly http: number | null; readonly https: number | null };
+  /** Bound ports by listener name (http, https, xmpp, xmpps, …); a listener that is off is absent. */
+  readonly ports: Readonly<Record<string, number>>;
   readonly tlsFingerprint: string;
   stop(): Promise<void>;
 }
@@ -108,19 +112,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         )
       : null;
 
-    const services = new ServiceRegistry();
-    const routes = new HttpRouteRegistry();
-    services.provide(storeKey, store, 'main');
-    services.provide(accountServiceKey, accounts, 'main');
-    services.provide(authServiceKey, auth, 'main');
-    services.provide(directoryServiceKey, directory, 'main');
-    services.provide(httpRoutesKey, routes, 'main');
-    const loader = new ModuleLoader(allModules, { config, log, metrics, clock, ids, hooks, services }, [
-      config.domain,
-    ]);
-    await loader.start();
-    cleanups.push(() => loader.stop());
-
     const tls = await loadOrCreateTlsCredentials({
       certFile: config.tls.cert,
       keyFile: config.tls.key,
@@ -129,9 +120,29 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     if (tls.selfSigned) log.info({ fingerprint256: tls.fingerprint256 }, 'using a self-signed certificate');
 
+    const services = new ServiceRegistry();
+    const routes = new HttpRouteRegistry();
+    const webSockets = new WebSocketEndpoints();
+    const listeners = new Listeners({ ephemeral: options.ephemeralPorts ?? false });
+    services.provide(storeKey, store, 'main');
+    services.provide(accountServiceKey, accounts, 'main');
+    services.provide(authServiceKey, auth, 'main');
+    services.provide(directoryServiceKey, directory, 'main');
+    services.provide(httpRoutesKey, routes, 'main');
+    services.provide(webSocketEndpointsKey, webSockets, 'main');
+    services.provide(tlsMaterialKey, { cert: tls.cert, key: tls.key }, 'main');
+    services.provide(listenersKey, listeners, 'main');
+    services.provide(productKey, { name: 'Herald', version: heraldVersion() }, 'main');
+    const loader = new ModuleLoader(allModules, { config, log, metrics, clock, ids, hooks, services }, [
+      config.domain,
+    ]);
+    await loader.start();
+    cleanups.push(() => loader.stop());
+
     const httpOptions = {
       auth,
       routes,
+      webSockets,
       metrics,
       log: log.child({ component: 'http' }),
       version: heraldVersion(),
@@ -141,19 +152,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       now: () => clock.now(),
       webRoot: options.webRoot === undefined ? join(packageRoot, 'web', 'dist') : options.webRoot,
     };
-    const listen = async (port: number, https: boolean): Promise<number | null> => {
-      if (port === 0) return null; // SPEC: 0 = off
+    const listen = async (name: string, configured: number, https: boolean): Promise<void> => {
+      const port = listeners.portFor(configured);
+      if (port === undefined) return; // SPEC: 0 = off
       const app: FastifyInstance = await buildHttpApp({ ...httpOptions, ...(https ? { https: tls } : {}) });
       cleanups.push(() => app.close());
-      await app.listen({ port: options.ephemeralPorts ? 0 : port, host: config.bind });
+      await app.listen({ port, host: config.bind });
       const bound = (app.server.address() as AddressInfo).port;
+      listeners.bound(name, bound);
       log.info({ port: bound, tls: https }, `listening for ${https ? 'HTTPS' : 'HTTP'}`);
-      return bound;
     };
-    const ports = {
-      http: await listen(config.http.port, false),
-      https: await listen(config.http.tlsPort, true),
-    };
+    await listen('http', config.http.port, false);
+    await listen('https', config.http.tlsPort, true);
+    const ports = listeners.ports;
 
     return { config, store, accounts, directory, demo, ports, tlsFingerprint: tls.fingerprint256, stop };
   } catch (error) {

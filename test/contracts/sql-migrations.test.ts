@@ -78,6 +78,40 @@ async function appliedNames(db: Kysely<Database>): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+function offlineRow(userId: string) {
+  return {
+    id: `m-${userId}`,
+    user_id: userId,
+    from_address: 'romeo@montague.example',
+    stored_at: 1,
+    payload_format: 'xmpp',
+    payload_content: '<message/>',
+    payload_body: null,
+  };
+}
+
+/** One row of each table of migration 0002 for the user. */
+async function seedUserRows(db: Kysely<Database>, userId: string): Promise<void> {
+  await db
+    .insertInto('roster_items')
+    .values({
+      user_id: userId,
+      contact: 'bob@example.com',
+      name: null,
+      groups: '[]',
+      subscription: 'none',
+      pending_out: 0,
+      pending_in: 0,
+      pre_approved: 0,
+      listed: 1,
+      updated_at: 1,
+    })
+    .execute();
+  await db.insertInto('roster_versions').values({ user_id: userId, version: 1 }).execute();
+  await db.insertInto('block_list').values({ user_id: userId, address: 'x@y' }).execute();
+  await db.insertInto('offline_messages').values(offlineRow(userId)).execute();
+}
+
 const probe = (name: string, fails: boolean): NumberedMigration => ({
   name,
   build: () => ({
@@ -88,16 +122,45 @@ const probe = (name: string, fails: boolean): NumberedMigration => ({
   }),
 });
 
-const FAILING_RUN = [...MIGRATIONS, probe('0002-probe-ok', false), probe('0003-probe-fails', true)];
+// Named to sort after every real migration, as a next one would.
+const FAILING_RUN = [...MIGRATIONS, probe('9000-probe-ok', false), probe('9001-probe-fails', true)];
+const ALL = MIGRATIONS.map((migration) => migration.name);
+const TABLES = ['users', 'roster_items', 'roster_versions', 'block_list', 'offline_messages'];
 
 for (const target of targets) {
   describe(`SQL migrations on ${target.name}`, { skip: target.skip }, () => {
     it('applies every migration once; running again applies none', () =>
       withDatabase(target, async (db, kind) => {
-        assert.deepEqual(await migrateToLatest(db, kind), ['0001-accounts-and-directory']);
+        assert.deepEqual(ALL, ['0001-accounts-and-directory', '0002-roster-blocks-offline']);
+        assert.deepEqual(await migrateToLatest(db, kind), ALL);
         assert.deepEqual(await migrateToLatest(db, kind), []);
-        assert.deepEqual(await appliedNames(db), ['0001-accounts-and-directory']);
-        assert.ok((await tableNames(db)).includes('users'));
+        assert.deepEqual(await appliedNames(db), ALL);
+        const tables = await tableNames(db);
+        for (const table of TABLES) assert.ok(tables.includes(table), table);
+      }));
+
+    it('upgrades a database at 0001 keeping its rows; the new rows go with their user', () =>
+      withDatabase(target, async (db, kind) => {
+        assert.deepEqual(await migrateToLatest(db, kind, MIGRATIONS.slice(0, 1)), [ALL[0]]);
+        const person = {
+          display_name: 'A',
+          display_name_folded: 'a',
+          email: null,
+          is_admin: 0,
+          created_at: 1,
+        };
+        await db
+          .insertInto('users')
+          .values({ id: 'u1', username: 'alice', ...person })
+          .execute();
+        assert.deepEqual(await migrateToLatest(db, kind), ['0002-roster-blocks-offline']);
+        assert.deepEqual(await appliedNames(db), ALL);
+        await seedUserRows(db, 'u1');
+        await db.deleteFrom('users').where('id', '=', 'u1').execute();
+        for (const table of ['roster_items', 'roster_versions', 'block_list', 'offline_messages'] as const) {
+          const left = await db.selectFrom(table).select('user_id').execute();
+          assert.deepEqual(left, [], `${table}: ON DELETE CASCADE`);
+        }
       }));
 
     it('a failing run leaves a fresh database empty and throws HERALD_ERR_INTERNAL naming the migration', () =>
@@ -105,7 +168,7 @@ for (const target of targets) {
         await assert.rejects(migrateToLatest(db, kind, FAILING_RUN), (error) => {
           assert.ok(error instanceof HeraldError);
           assert.equal(error.code, 'HERALD_ERR_INTERNAL');
-          assert.equal(error.field, '0003-probe-fails');
+          assert.equal(error.field, '9001-probe-fails');
           assert.match(error.message, /fails on purpose/);
           return true;
         });
@@ -120,7 +183,7 @@ for (const target of targets) {
         const before = await tableNames(db);
         await assert.rejects(migrateToLatest(db, kind, FAILING_RUN), HeraldError);
         assert.deepEqual(await tableNames(db), before);
-        assert.deepEqual(await appliedNames(db), ['0001-accounts-and-directory']);
+        assert.deepEqual(await appliedNames(db), ALL);
       }));
 
     it('maps the real driver errors to coded errors naming the field', () =>
@@ -137,6 +200,7 @@ for (const target of targets) {
           .insertInto('lines')
           .values({ id: 'l1', number: '1000', ...line })
           .execute();
+        await seedUserRows(db, 'u1');
         const attempts = [
           {
             run: () =>
@@ -164,6 +228,30 @@ for (const target of targets) {
                 .execute(),
             code: 'HERALD_ERR_CONFLICT',
             field: 'number',
+          },
+          {
+            run: () => seedUserRows(db, 'u1'),
+            code: 'HERALD_ERR_CONFLICT',
+            field: 'contact',
+          },
+          {
+            run: () => db.insertInto('block_list').values({ user_id: 'u1', address: 'x@y' }).execute(),
+            code: 'HERALD_ERR_CONFLICT',
+            field: 'address',
+          },
+          {
+            run: () =>
+              db
+                .insertInto('offline_messages')
+                .values({ ...offlineRow('u1'), user_id: 'u1' })
+                .execute(),
+            code: 'HERALD_ERR_CONFLICT',
+            field: 'id',
+          },
+          {
+            run: () => db.insertInto('block_list').values({ user_id: 'nobody', address: 'x@y' }).execute(),
+            code: 'HERALD_ERR_NOT_FOUND',
+            field: kind === 'postgres' ? 'userId' : undefined,
           },
           // SQLite's foreign-key error names no key, hence the explicit checks in the stores.
           {

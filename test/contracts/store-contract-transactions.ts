@@ -12,6 +12,7 @@ import {
   credentials,
   device,
   line,
+  mutable,
   type OpenStoreFixture,
   partition,
   seedDirectory,
@@ -19,13 +20,6 @@ import {
   user,
   withStore,
 } from './store-fixtures.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
-
-/** The record as a caller could mutate it, despite its readonly type. */
-function mutable<T>(record: T): Mutable<T> {
-  return record as Mutable<T>;
-}
 
 /** Writes one of everything, as a transaction or the store itself. */
 async function writeEverything(tx: StoreTransaction): Promise<void> {

@@ -4,8 +4,11 @@
  */
 import { describe } from 'node:test';
 import { describeAccountContract } from './store-contract-accounts.js';
+import { describeBlockListContract } from './store-contract-blocks.js';
 import { describeDeviceContract } from './store-contract-devices.js';
 import { describeDirectoryContract } from './store-contract-directory.js';
+import { describeOfflineContract } from './store-contract-offline.js';
+import { describeRosterContract } from './store-contract-roster.js';
 import { describeStoreWideContract } from './store-contract-transactions.js';
 import type { OpenStoreFixture } from './store-fixtures.js';
 
@@ -26,6 +29,9 @@ export function describeStoreContract(
     describeAccountContract(open);
     describeDirectoryContract(open);
     describeDeviceContract(open);
+    describeRosterContract(open);
+    describeBlockListContract(open);
+    describeOfflineContract(open);
     describeStoreWideContract(open);
   });
 }

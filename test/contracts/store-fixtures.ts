@@ -11,7 +11,9 @@ import {
   type CannedMessageRecord,
   type DeviceRecord,
   type LineRecord,
+  type OfflineMessageRecord,
   type PartitionRecord,
+  type RosterItemRecord,
   type Store,
   type StoredCredentials,
   type UserRecord,
@@ -31,6 +33,13 @@ export interface StoreFixture {
 }
 
 export type OpenStoreFixture = () => Promise<StoreFixture>;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+
+/** The record as a caller could mutate it, despite its readonly type. */
+export function mutable<T>(record: T): Mutable<T> {
+  return record as Mutable<T>;
+}
 
 /** Runs `test` against a fresh store and always cleans up. */
 export async function withStore(
@@ -110,6 +119,53 @@ export function device(name: string, overrides: Partial<DeviceRecord> = {}): Dev
 
 export function cannedMessage(id: string, position: number, createdAt: number): CannedMessageRecord {
   return { id: asCannedMessageId(id), text: `text ${id}`, position, createdAt };
+}
+
+/** A listed roster record of `owner` (a username) for `contact`, with no subscription. */
+export function rosterItem(
+  owner: string,
+  contact: string,
+  overrides: Partial<RosterItemRecord> = {},
+): RosterItemRecord {
+  return {
+    userId: user(owner).id,
+    contact,
+    name: null,
+    groups: [],
+    subscription: 'none',
+    pendingOut: false,
+    pendingIn: false,
+    preApproved: false,
+    listed: true,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+/** A message waiting for `owner` (a username), stored `storedAt` ms after T0. */
+export function offlineMessage(
+  id: string,
+  owner: string,
+  storedAt = 0,
+  overrides: Partial<OfflineMessageRecord> = {},
+): OfflineMessageRecord {
+  return {
+    id,
+    userId: user(owner).id,
+    from: 'romeo@montague.example/orchard',
+    storedAt: T0 + storedAt,
+    payload: {
+      format: 'xmpp',
+      content: `<message xmlns="jabber:client" id="${id}" type="chat"><body>hi ${id}</body></message>`,
+      body: `hi ${id}`,
+    },
+    ...overrides,
+  };
+}
+
+/** Inserts users with the given usernames. */
+export async function insertUsers(store: Store, ...usernames: string[]): Promise<void> {
+  for (const name of usernames) await store.accounts.insertUser(user(name), credentials(name));
 }
 
 /** Rejects with a HeraldError of `code` naming `field` (when given). */

@@ -18,12 +18,14 @@ describe('herald serve --demo, as a user runs it', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
-    const [http, https] = [await freePort(), await freePort()];
+    const [http, https, xmpp, xmpps] = [await freePort(), await freePort(), await freePort(), await freePort()];
     env = {
       HERALD_DATA_DIR: dataDir,
       HERALD_BIND: '127.0.0.1',
       HERALD_HTTP_PORT: String(http),
       HERALD_HTTPS_PORT: String(https),
+      HERALD_XMPP_PORT: String(xmpp),
+      HERALD_XMPPS_PORT: String(xmpps),
       HERALD_LOG_LEVEL: 'warn',
     };
     base = `http://127.0.0.1:${http}`;

@@ -14,6 +14,8 @@ export interface TestServer {
   readonly server: RunningServer;
   readonly http: string;
   readonly https: string;
+  /** Every bound port by listener name (http, https, xmpp, xmpps, …). */
+  readonly ports: Readonly<Record<string, number>>;
   readonly dataDir: string;
   stop(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startTestServer(
     server,
     http: `http://127.0.0.1:${server.ports.http}`,
     https: `https://127.0.0.1:${server.ports.https}`,
+    ports: server.ports,
     dataDir,
     async stop() {
       await server.stop();

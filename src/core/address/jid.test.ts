@@ -24,7 +24,7 @@ describe('JID (RFC 7622)', () => {
     ['@example.com/', null],
     ['@example.com', null],
     ['', null],
-    ['x'.repeat(1024) + '@example.com', null],
+    [`${'x'.repeat(1024)}@example.com`, null],
     ['juliet@exa mple.com', null],
     ['juliet@example.com/bad\u0000', null],
   ];

@@ -61,11 +61,7 @@ export class AuthService {
    */
   async authenticate(username: string, password: string, remoteAddress: string): Promise<UserPrincipal> {
     const now = this.#o.clock.now();
-    const account = username.toLowerCase();
-    const wait = Math.max(
-      this.#accountThrottle.retryAfter(account, now),
-      this.#addressThrottle.retryAfter(remoteAddress, now),
-    );
+    const wait = this.loginRetryAfter(username, remoteAddress);
     if (wait > 0)
       throw new HeraldError(
         'HERALD_ERR_RATE_LIMITED',
@@ -79,13 +75,31 @@ export class AuthService {
     }
     const user = await this.#o.accounts.verifyPassword(username, password);
     if (!user) {
-      this.#accountThrottle.recordFailure(account, now);
-      this.#addressThrottle.recordFailure(remoteAddress, now);
+      this.loginFailed(username, remoteAddress);
       throw new HeraldError('HERALD_ERR_UNAUTHENTICATED', 'wrong username or password');
     }
-    this.#accountThrottle.reset(user.username);
+    this.loginSucceeded(user.username);
     this.#remember(this.#verified, cacheKey, user.id, now + (this.#o.verifiedCacheMs ?? 60_000), MAX_CACHED);
     return userPrincipal(user);
+  }
+
+  /** For other login paths (SASL): milliseconds until this account and address may try again. */
+  loginRetryAfter(username: string, remoteAddress: string): number {
+    const now = this.#o.clock.now();
+    return Math.max(
+      this.#accountThrottle.retryAfter(username.toLowerCase(), now),
+      this.#addressThrottle.retryAfter(remoteAddress, now),
+    );
+  }
+
+  loginFailed(username: string, remoteAddress: string): void {
+    const now = this.#o.clock.now();
+    this.#accountThrottle.recordFailure(username.toLowerCase(), now);
+    this.#addressThrottle.recordFailure(remoteAddress, now);
+  }
+
+  loginSucceeded(username: string): void {
+    this.#accountThrottle.reset(username.toLowerCase());
   }
 
   /** A new bearer token for a principal who has just authenticated. */

@@ -78,6 +78,10 @@ export class MemoryAccountStore implements AccountStore {
     if (!tables.users.delete(id)) return false;
     tables.credentials.delete(id);
     tables.associations.delete(id);
+    tables.rosterItems.delete(id);
+    tables.rosterVersions.delete(id);
+    tables.blockLists.delete(id);
+    tables.offlineMessages.delete(id);
     return true;
   }
 

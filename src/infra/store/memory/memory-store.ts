@@ -5,14 +5,20 @@
  */
 import type {
   AccountStore,
+  BlockListStore,
   DirectoryStore,
+  OfflineStore,
+  RosterStore,
   Store,
   StoreHealth,
   StoreTransaction,
 } from '../../../core/ports.js';
 import { StoreGuard } from '../store-guard.js';
 import { MemoryAccountStore } from './memory-account-store.js';
+import { MemoryBlockListStore } from './memory-block-list-store.js';
 import { MemoryDirectoryStore } from './memory-directory-store.js';
+import { MemoryOfflineStore } from './memory-offline-store.js';
+import { MemoryRosterStore } from './memory-roster-store.js';
 import { emptyTables, type MemoryTables, snapshotTables } from './memory-tables.js';
 
 /** One writer at a time: each task starts when the previous one has settled. */
@@ -42,6 +48,9 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly accounts: AccountStore;
   readonly directory: DirectoryStore;
+  readonly roster: RosterStore;
+  readonly blocks: BlockListStore;
+  readonly offline: OfflineStore;
   #committed: MemoryTables = emptyTables();
   readonly #queue = new SerialQueue();
   readonly #guard = new StoreGuard();
@@ -50,6 +59,9 @@ export class MemoryStore implements Store {
     const committed = (): MemoryTables => this.#committed;
     this.accounts = this.#guard.outer(serialised(new MemoryAccountStore(committed), this.#queue));
     this.directory = this.#guard.outer(serialised(new MemoryDirectoryStore(committed), this.#queue));
+    this.roster = this.#guard.outer(serialised(new MemoryRosterStore(committed), this.#queue));
+    this.blocks = this.#guard.outer(serialised(new MemoryBlockListStore(committed), this.#queue));
+    this.offline = this.#guard.outer(serialised(new MemoryOfflineStore(committed), this.#queue));
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -60,6 +72,9 @@ export class MemoryStore implements Store {
         const result = await work({
           accounts: bind(new MemoryAccountStore(tables)),
           directory: bind(new MemoryDirectoryStore(tables)),
+          roster: bind(new MemoryRosterStore(tables)),
+          blocks: bind(new MemoryBlockListStore(tables)),
+          offline: bind(new MemoryOfflineStore(tables)),
         });
         this.#committed = draft;
         return result;

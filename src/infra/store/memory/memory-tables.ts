@@ -11,11 +11,14 @@ import type {
   DeviceRecord,
   LineId,
   LineRecord,
+  OfflineMessageRecord,
   PartitionRecord,
+  RosterItemRecord,
   StoredCredentials,
   UserId,
   UserRecord,
 } from '../../../core/ports.js';
+import { notFound } from '../../../kernel/errors.js';
 
 export interface MemoryTables {
   readonly users: Map<UserId, UserRecord>;
@@ -27,6 +30,14 @@ export interface MemoryTables {
   /** user → the devices associated with them. */
   readonly associations: Map<UserId, Set<DeviceId>>;
   readonly cannedMessages: Map<CannedMessageId, CannedMessageRecord>;
+  /** user → contact → the roster record. */
+  readonly rosterItems: Map<UserId, ReadonlyMap<string, RosterItemRecord>>;
+  /** user → roster version; absent = 0 (never changed). */
+  readonly rosterVersions: Map<UserId, number>;
+  /** user → blocked addresses. */
+  readonly blockLists: Map<UserId, ReadonlySet<string>>;
+  /** user → message id → the message waiting for them; ids are unique across users. */
+  readonly offlineMessages: Map<UserId, ReadonlyMap<string, OfflineMessageRecord>>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -39,6 +50,10 @@ export function emptyTables(): MemoryTables {
     devices: new Map(),
     associations: new Map(),
     cannedMessages: new Map(),
+    rosterItems: new Map(),
+    rosterVersions: new Map(),
+    blockLists: new Map(),
+    offlineMessages: new Map(),
   };
 }
 
@@ -52,6 +67,11 @@ export function snapshotTables(tables: MemoryTables): MemoryTables {
     devices: new Map(tables.devices),
     associations: new Map([...tables.associations].map(([user, devices]) => [user, new Set(devices)])),
     cannedMessages: new Map(tables.cannedMessages),
+    // The per-user maps and sets are replaced, never mutated, so a snapshot may share them.
+    rosterItems: new Map(tables.rosterItems),
+    rosterVersions: new Map(tables.rosterVersions),
+    blockLists: new Map(tables.blockLists),
+    offlineMessages: new Map(tables.offlineMessages),
   };
 }
 
@@ -62,3 +82,8 @@ export function copy<T>(record: T): T {
 
 /** The committed tables for the store's own stores, a transaction's draft for its stores. */
 export type TablesProvider = () => MemoryTables;
+
+/** The rule of every per-user record: its user exists (HERALD_ERR_NOT_FOUND naming `userId`). */
+export function requireUser(tables: MemoryTables, userId: UserId): void {
+  if (!tables.users.has(userId)) throw notFound(`no user ${userId}`, 'userId');
+}

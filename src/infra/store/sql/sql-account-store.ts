@@ -1,6 +1,7 @@
 /**
  * AccountStore (core/ports.ts, SPEC S4) on SQL. A user row and their credentials row are written
- * together; credentials and device associations go with the user by ON DELETE CASCADE.
+ * together; credentials, device associations, roster, block list and offline messages go with
+ * the user by ON DELETE CASCADE.
  */
 import { sql } from 'kysely';
 import {

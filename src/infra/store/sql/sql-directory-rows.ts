@@ -13,12 +13,10 @@ import {
   type LineRecord,
 } from '../../../core/ports.js';
 import { HeraldError } from '../../../kernel/errors.js';
+import { CHUNK } from './sql-chunks.js';
 import type { Database, DevicesTable, LinesTable } from './sql-schema.js';
 
 type Db = Kysely<Database>;
-
-/** Below SQLite's and PostgreSQL's limits on bound parameters. */
-const CHUNK = 500;
 
 export function lineFromRow(row: LinesTable): LineRecord {
   return {

@@ -28,6 +28,13 @@ const FIELDS: Readonly<Record<string, string>> = {
   'user_devices(user_id)': 'userId',
   'user_devices(device_id)': 'deviceId',
   'canned_messages(id)': 'id',
+  'roster_items(user_id)': 'userId',
+  'roster_items(user_id,contact)': 'contact',
+  'roster_versions(user_id)': 'userId',
+  'block_list(user_id)': 'userId',
+  'block_list(user_id,address)': 'address',
+  'offline_messages(id)': 'id',
+  'offline_messages(user_id)': 'userId',
 };
 
 const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|NOTADB|CORRUPT)/;

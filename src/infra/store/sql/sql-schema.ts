@@ -1,5 +1,6 @@
 /**
- * The tables of the SQL store (migrations/0001-accounts-and-directory.ts), as Kysely sees them.
+ * The tables of the SQL store (migrations/0001-accounts-and-directory.ts,
+ * 0002-roster-blocks-offline.ts), as Kysely sees them.
  * Times are integer milliseconds (bigint, read back as numbers); booleans are integers 0/1 in
  * both dialects, because better-sqlite3 cannot bind JavaScript booleans.
  */
@@ -83,6 +84,40 @@ export interface CannedMessagesTable {
   created_at: number;
 }
 
+export interface RosterItemsTable {
+  user_id: string;
+  contact: string;
+  name: string | null;
+  /** JSON array of strings: the groups, unique, in order. */
+  groups: string;
+  subscription: string;
+  pending_out: number;
+  pending_in: number;
+  pre_approved: number;
+  listed: number;
+  updated_at: number;
+}
+
+export interface RosterVersionsTable {
+  user_id: string;
+  version: number;
+}
+
+export interface BlockListTable {
+  user_id: string;
+  address: string;
+}
+
+export interface OfflineMessagesTable {
+  id: string;
+  user_id: string;
+  from_address: string;
+  stored_at: number;
+  payload_format: string;
+  payload_content: string;
+  payload_body: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_credentials: UserCredentialsTable;
@@ -94,6 +129,10 @@ export interface Database {
   device_lines: DeviceLinesTable;
   user_devices: UserDevicesTable;
   canned_messages: CannedMessagesTable;
+  roster_items: RosterItemsTable;
+  roster_versions: RosterVersionsTable;
+  block_list: BlockListTable;
+  offline_messages: OfflineMessagesTable;
 }
 
 export type SqlKind = 'sqlite' | 'postgres';

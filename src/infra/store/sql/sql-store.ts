@@ -7,7 +7,10 @@
 import { Kysely, sql } from 'kysely';
 import type {
   AccountStore,
+  BlockListStore,
   DirectoryStore,
+  OfflineStore,
+  RosterStore,
   Store,
   StoreHealth,
   StoreTransaction,
@@ -16,14 +19,20 @@ import { StoreGuard } from '../store-guard.js';
 import type { SqlConnection } from './dialects.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlAccountStore } from './sql-account-store.js';
+import { SqlBlockListStore } from './sql-block-list-store.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { toStoreError } from './sql-errors.js';
+import { SqlOfflineStore } from './sql-offline-store.js';
+import { SqlRosterStore } from './sql-roster-store.js';
 import { SqlRunner } from './sql-runner.js';
 import type { Database, SqlKind } from './sql-schema.js';
 
 export class SqlStore implements Store {
   readonly accounts: AccountStore;
   readonly directory: DirectoryStore;
+  readonly roster: RosterStore;
+  readonly blocks: BlockListStore;
+  readonly offline: OfflineStore;
   readonly #db: Kysely<Database>;
   readonly #guard = new StoreGuard();
 
@@ -47,6 +56,9 @@ export class SqlStore implements Store {
     const runner = new SqlRunner(db);
     this.accounts = this.#guard.outer(new SqlAccountStore(runner));
     this.directory = this.#guard.outer(new SqlDirectoryStore(runner));
+    this.roster = this.#guard.outer(new SqlRosterStore(runner));
+    this.blocks = this.#guard.outer(new SqlBlockListStore(runner));
+    this.offline = this.#guard.outer(new SqlOfflineStore(runner, kind));
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -59,6 +71,9 @@ export class SqlStore implements Store {
             return await work({
               accounts: bind(new SqlAccountStore(runner)),
               directory: bind(new SqlDirectoryStore(runner)),
+              roster: bind(new SqlRosterStore(runner)),
+              blocks: bind(new SqlBlockListStore(runner)),
+              offline: bind(new SqlOfflineStore(runner, this.kind)),
             });
           } catch (error) {
             isWorkError = true;

@@ -1,0 +1,20 @@
+/** Namespaces of the XMPP features Herald serves (beyond the framing's, in wire/namespaces.ts). */
+export const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+export const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
+export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+export const NS_ROSTER = 'jabber:iq:roster';
+export const NS_ROSTER_VER = 'urn:xmpp:features:rosterver';
+export const NS_PRE_APPROVAL = 'urn:xmpp:features:pre-approval';
+export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
+export const NS_PING = 'urn:xmpp:ping';
+export const NS_VERSION = 'jabber:iq:version';
+export const NS_LAST = 'jabber:iq:last';
+export const NS_TIME = 'urn:xmpp:time';
+export const NS_DELAY = 'urn:xmpp:delay';
+export const NS_OFFLINE = 'msgoffline';
+export const NS_BLOCKING = 'urn:xmpp:blocking';
+export const NS_BLOCKING_ERRORS = 'urn:xmpp:blocking:errors';
+export const NS_VCARD = 'vcard-temp';
+export const NS_CHANNEL_BINDING = 'urn:xmpp:sasl-cb:0';

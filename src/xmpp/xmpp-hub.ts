@@ -1,0 +1,193 @@
+/**
+ * The XMPP side's one entry point for features (DESIGN.md, Modules): IQ handlers by namespace with
+ * one owner each, the message and presence handlers, stream features, disco features, and the
+ * router that sends a client's stanza where RFC 6120 §10 and RFC 6121 §8 say it goes.
+ */
+import { type BareJid, bareJid, isBareJid, type Jid, jidDomain, parseJid } from '../core/address/jid.js';
+import { HeraldError } from '../kernel/errors.js';
+import { Hooks, notifyHook } from '../kernel/hooks.js';
+import type { Logger } from '../kernel/log.js';
+import { serviceKey } from '../kernel/services.js';
+import { type Element, el } from '../xml/index.js';
+import { XmppSessionManager } from './session-manager.js';
+import { errorReply, type StanzaErrorCondition } from './wire/index.js';
+import type { XmppSession } from './xmpp-session.js';
+
+export type IqAnswer =
+  | { readonly result: Element | null }
+  | { readonly error: StanzaErrorCondition; readonly text?: string; readonly application?: Element };
+
+export interface IqRequest {
+  readonly stanza: Element;
+  readonly payload: Element;
+  readonly session: XmppSession;
+  /** For account handlers: whose account (the `to` bare JID, or the sender's own). */
+  readonly owner: BareJid;
+}
+
+export type IqHandler = (request: IqRequest) => Promise<IqAnswer>;
+/** 'server': addressed to the domain. 'account': addressed to a user's bare JID (or no `to`). */
+export type IqTarget = 'server' | 'account';
+
+export type StanzaHandler = (session: XmppSession, stanza: Element, to: Jid | null) => Promise<void>;
+
+/** A stream feature offered after authentication (RFC 6120 §4.3.2), e.g. bind, rosterver. */
+export type StreamFeatureProvider = (session: { readonly isBound: boolean }) => Element | null;
+
+export const sessionBound = notifyHook<XmppSession>('xmpp.session-bound');
+/** Before the session's resources are released (it may still be sent to, if its stream is open). */
+export const sessionEnding = notifyHook<{ session: XmppSession; reason: string }>('xmpp.session-ending');
+
+export class XmppHub {
+  readonly sessions: XmppSessionManager;
+  readonly hooks: Hooks;
+  readonly #iq = new Map<string, { owner: string; handler: IqHandler }>();
+  readonly #features: { owner: string; provide: StreamFeatureProvider }[] = [];
+  readonly #serverDisco = new Set<string>();
+  readonly #accountDisco = new Set<string>();
+  #message: StanzaHandler | null = null;
+  #presence: StanzaHandler | null = null;
+
+  constructor(
+    readonly domain: string,
+    readonly log: Logger,
+    options: { maxResourcesPerUser: number },
+  ) {
+    this.sessions = new XmppSessionManager(options);
+    this.hooks = new Hooks((hook, error) => log.error({ err: error, hook }, 'XMPP hook listener failed'));
+  }
+
+  // ------------------------------------------------------------------ registration
+
+  iq(
+    target: IqTarget,
+    type: 'get' | 'set',
+    namespace: string,
+    handler: IqHandler,
+    owner: string,
+  ): () => void {
+    const key = `${target} ${type} ${namespace}`;
+    const existing = this.#iq.get(key);
+    if (existing)
+      throw new HeraldError(
+        'HERALD_ERR_MODULE',
+        `${key} is handled by ${existing.owner}; ${owner} cannot too`,
+        key,
+      );
+    this.#iq.set(key, { owner, handler });
+    return () => this.#iq.delete(key);
+  }
+
+  discoFeature(target: IqTarget, namespace: string): void {
+    (target === 'server' ? this.#serverDisco : this.#accountDisco).add(namespace);
+  }
+
+  discoFeatures(target: IqTarget): string[] {
+    return [...(target === 'server' ? this.#serverDisco : this.#accountDisco)].sort();
+  }
+
+  streamFeature(owner: string, provide: StreamFeatureProvider): void {
+    this.#features.push({ owner, provide });
+  }
+
+  streamFeatures(session: { readonly isBound: boolean }): Element[] {
+    return this.#features.map((f) => f.provide(session)).filter((e): e is Element => e !== null);
+  }
+
+  handleMessages(handler: StanzaHandler): void {
+    if (this.#message) throw new HeraldError('HERALD_ERR_MODULE', 'message stanzas already have a handler');
+    this.#message = handler;
+  }
+
+  handlePresence(handler: StanzaHandler): void {
+    if (this.#presence) throw new HeraldError('HERALD_ERR_MODULE', 'presence stanzas already have a handler');
+    this.#presence = handler;
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  /** Whether `jid` is an account of this server (user@domain). */
+  isLocal(jid: Jid): boolean {
+    return jidDomain(jid) === this.domain;
+  }
+
+  /** A stanza from a bound client, `from` already stamped (RFC 6120 §8.1.2.1). */
+  async route(session: XmppSession, stanza: Element): Promise<void> {
+    const rawTo = stanza.attr('to');
+    const to = rawTo === undefined ? null : parseJid(rawTo);
+    if (rawTo !== undefined && to === null) return this.replyError(session, stanza, 'jid-malformed');
+    switch (stanza.name) {
+      case 'iq':
+        return this.#routeIq(session, stanza, to);
+      case 'message':
+        if (this.#message) return this.#message(session, stanza, to);
+        return this.replyError(session, stanza, 'service-unavailable');
+      case 'presence':
+        if (this.#presence) return this.#presence(session, stanza, to);
+        return;
+      default:
+        return this.replyError(session, stanza, 'bad-request');
+    }
+  }
+
+  /** Sends an error reply to the sender's session, unless the stanza may not be answered (§8.3.1). */
+  replyError(session: XmppSession, stanza: Element, condition: StanzaErrorCondition, text?: string): void {
+    const reply = errorReply(stanza.withAttrs({ from: session.jid }), condition, {
+      ...(text ? { text } : {}),
+    });
+    if (reply) session.send(reply.withAttrs({ from: stanza.attr('to') ?? session.bare, to: session.jid }));
+  }
+
+  async #routeIq(session: XmppSession, iq: Element, to: Jid | null): Promise<void> {
+    const type = iq.attr('type');
+    // RFC 6120 §8.2.3: id and type are REQUIRED; get and set carry exactly one payload child.
+    if (!iq.attr('id') || !['get', 'set', 'result', 'error'].includes(type ?? ''))
+      return this.replyError(session, iq, 'bad-request', 'an IQ needs an id and a type');
+    if (type === 'result' || type === 'error') {
+      if (to && !isBareJid(to)) this.sessions.get(to)?.send(iq);
+      return; // §8.2.3: results are never answered
+    }
+    const payloads = iq.elements();
+    const payload = payloads[0];
+    if (!payload || payloads.length !== 1)
+      return this.replyError(session, iq, 'bad-request', 'one payload element');
+    if (to && !isBareJid(to)) {
+      const target = this.sessions.get(to);
+      if (target) return void target.send(iq);
+      return this.replyError(session, iq, 'service-unavailable');
+    }
+    const target: IqTarget | null =
+      to === null || to.includes('@') ? 'account' : to === this.domain ? 'server' : null;
+    if (target === null) return this.replyError(session, iq, 'remote-server-not-found');
+    if (to && target === 'account' && !this.isLocal(to))
+      return this.replyError(session, iq, 'remote-server-not-found');
+    const entry = this.#iq.get(`${target} ${type} ${payload.xmlns ?? ''}`);
+    if (!entry) return this.replyError(session, iq, 'service-unavailable'); // RFC 6120 §8.4
+    const owner = to ? bareJid(to) : session.bare;
+    let answer: IqAnswer;
+    try {
+      answer = await entry.handler({ stanza: iq, payload, session, owner });
+    } catch (error) {
+      // One failing handler answers an error and logs; the session goes on (STYLE habit 9).
+      this.log.error({ err: error, session: session.id, ns: payload.xmlns }, 'IQ handler failed');
+      answer = { error: 'internal-server-error' };
+    }
+    if ('result' in answer) {
+      session.send(
+        el(
+          'iq',
+          { type: 'result', id: iq.attr('id'), from: to ?? undefined, to: session.jid },
+          answer.result ?? undefined,
+        ),
+      );
+    } else {
+      const reply = errorReply(iq.withAttrs({ from: session.jid }), answer.error, {
+        ...(answer.text ? { text: answer.text } : {}),
+        ...(answer.application ? { application: answer.application } : {}),
+      });
+      if (reply) session.send(reply.withAttrs({ from: to ?? undefined, to: session.jid }));
+    }
+  }
+}
+
+export const xmppHubKey = serviceKey<XmppHub>('xmpp.hub');
