@@ -2,8 +2,12 @@
 import { DirectoryService } from '../core/directory/directory-service.js';
 import { AccountService } from '../core/identity/account-service.js';
 import { AuthService } from '../core/identity/auth-service.js';
-import type { PasswordHasher, Store } from '../core/ports.js';
+import { MessageService } from '../core/messaging/message-service.js';
+import type { PasswordHasher, SessionRegistry, Store } from '../core/ports.js';
+import { BlockService } from '../core/roster/block-service.js';
+import { RosterService } from '../core/roster/roster-service.js';
 import { argon2PasswordHasher } from '../infra/crypto/argon2-password-hasher.js';
+import { MemorySessionRegistry } from '../infra/session/memory-session-registry.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
 import type { IdSource } from '../kernel/ids.js';
@@ -12,6 +16,10 @@ export interface CoreServices {
   readonly accounts: AccountService;
   readonly auth: AuthService;
   readonly directory: DirectoryService;
+  readonly roster: RosterService;
+  readonly blocks: BlockService;
+  readonly sessions: SessionRegistry;
+  readonly messages: MessageService;
 }
 
 export function createCoreServices(input: {
@@ -39,5 +47,18 @@ export function createCoreServices(input: {
     failuresPerMinute: config.auth.failuresPerMinute,
     ipFailuresPerMinute: config.auth.ipFailuresPerMinute,
   });
-  return { accounts, auth, directory: new DirectoryService({ store, clock, ids }) };
+  const blocks = new BlockService({ store, domain: config.domain });
+  const roster = new RosterService({ store, clock, domain: config.domain, blocks });
+  // DESIGN.md: the session registry is memory on one node; the cluster (S2) puts it in Redis.
+  const sessions = new MemorySessionRegistry();
+  const messages = new MessageService({ store, clock, ids, sessions, domain: config.domain });
+  return {
+    accounts,
+    auth,
+    directory: new DirectoryService({ store, clock, ids }),
+    roster,
+    blocks,
+    sessions,
+    messages,
+  };
 }

@@ -4,9 +4,12 @@
  * for each user and a desk phone for alice and bob; canned messages. Running it twice changes
  * nothing; with HERALD_DEMO_PASSWORD set, the demo users get that password.
  */
+
+import { userJid } from '../core/address/jid.js';
 import type { DirectoryService } from '../core/directory/directory-service.js';
 import type { AccountService } from '../core/identity/account-service.js';
 import { systemPrincipal } from '../core/identity/principal.js';
+import type { RosterService } from '../core/roster/roster-service.js';
 import { isHeraldError } from '../kernel/errors.js';
 
 export interface DemoResult {
@@ -42,7 +45,7 @@ async function ignoreConflict(work: () => Promise<unknown>): Promise<boolean> {
 }
 
 export async function applyDemoData(
-  services: { accounts: AccountService; directory: DirectoryService },
+  services: { accounts: AccountService; directory: DirectoryService; roster: RosterService; domain: string },
   password: { given: string | undefined; generate: () => string },
 ): Promise<DemoResult> {
   const actor = systemPrincipal('demo data');
@@ -106,7 +109,28 @@ export async function applyDemoData(
       await directory.associate(actor, person.username, device.name);
     }
   }
+  await makeMutualContacts(services);
   const canned = new Set((await directory.listCannedMessages(actor)).map((c) => c.text));
   for (const text of CANNED) if (!canned.has(text)) await directory.addCannedMessage(actor, text);
   return { generatedPassword: generated, createdUsers };
+}
+
+/** SPEC demo data: the four people are each other's contacts, subscribed both ways. */
+async function makeMutualContacts(services: {
+  accounts: AccountService;
+  roster: RosterService;
+  domain: string;
+}) {
+  const actor = systemPrincipal('demo data');
+  const people = await Promise.all(PEOPLE.map((p) => services.accounts.getUser(actor, p.username)));
+  for (const user of people)
+    for (const other of people) {
+      if (user.id === other.id) continue;
+      const contact = userJid(other.username, services.domain);
+      const item = await services.roster.getItem(user.id, contact);
+      if (item?.subscription === 'both' || item?.subscription === 'to') continue;
+      await services.roster.setItem(user.id, contact, { name: other.displayName, groups: ['Colleagues'] });
+      await services.roster.subscribe(user.id, contact);
+      await services.roster.approve(other.id, userJid(user.username, services.domain));
+    }
 }

@@ -12,7 +12,16 @@ import type { FastifyInstance } from 'fastify';
 import type { DirectoryService } from '../core/directory/directory-service.js';
 import type { AccountService } from '../core/identity/account-service.js';
 import type { PasswordHasher, Store } from '../core/ports.js';
-import { accountServiceKey, authServiceKey, directoryServiceKey, storeKey } from '../core/service-keys.js';
+import {
+  accountServiceKey,
+  authServiceKey,
+  blockServiceKey,
+  directoryServiceKey,
+  messageServiceKey,
+  rosterServiceKey,
+  sessionRegistryKey,
+  storeKey,
+} from '../core/service-keys.js';
 import { buildHttpApp } from '../http/http-app.js';
 import { HttpRouteRegistry, httpRoutesKey } from '../http/http-routes.js';
 import { openStore } from '../infra/store/open-store.js';
@@ -98,16 +107,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   try {
-    const { accounts, auth, directory } = createCoreServices({
-      store,
-      config,
-      clock,
-      ids,
-      hasher: options.hasher,
-    });
+    const core = createCoreServices({ store, config, clock, ids, hasher: options.hasher });
+    const { accounts, auth, directory } = core;
     const demo = options.demo
       ? await applyDemoData(
-          { accounts, directory },
+          { accounts, directory, roster: core.roster, domain: config.domain },
           { given: options.demo.password, generate: () => randomBytes(12).toString('base64url') },
         )
       : null;
@@ -128,6 +132,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.provide(accountServiceKey, accounts, 'main');
     services.provide(authServiceKey, auth, 'main');
     services.provide(directoryServiceKey, directory, 'main');
+    services.provide(rosterServiceKey, core.roster, 'main');
+    services.provide(blockServiceKey, core.blocks, 'main');
+    services.provide(messageServiceKey, core.messages, 'main');
+    services.provide(sessionRegistryKey, core.sessions, 'main');
     services.provide(httpRoutesKey, routes, 'main');
     services.provide(webSocketEndpointsKey, webSockets, 'main');
     services.provide(tlsMaterialKey, { cert: tls.cert, key: tls.key }, 'main');

@@ -1,8 +1,22 @@
+import { messagesModule } from './features/rfc6121-messages.js';
+import { presenceModule } from './features/rfc6121-presence.js';
+import { rosterModule } from './features/rfc6121-roster.js';
 import { discoModule } from './features/xep0030-disco.js';
 import { versionModule } from './features/xep0092-version.js';
+import { blockingModule } from './features/xep0191-blocking.js';
 import { pingModule } from './features/xep0199-ping.js';
 import { c2sModule } from './stream/c2s-module.js';
 import { xmppCoreModule } from './xmpp-core-module.js';
 
 /** The XMPP side's modules (DESIGN.md: every protocol feature is a module). */
-export const xmppModules = [xmppCoreModule, c2sModule, discoModule, pingModule, versionModule] as const;
+export const xmppModules = [
+  xmppCoreModule,
+  c2sModule,
+  discoModule,
+  pingModule,
+  versionModule,
+  rosterModule,
+  presenceModule,
+  messagesModule,
+  blockingModule,
+] as const;

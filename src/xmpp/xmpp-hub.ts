@@ -35,6 +35,8 @@ export type StanzaHandler = (session: XmppSession, stanza: Element, to: Jid | nu
 export type StreamFeatureProvider = (session: { readonly isBound: boolean }) => Element | null;
 
 export const sessionBound = notifyHook<XmppSession>('xmpp.session-bound');
+/** A session sent its initial presence (RFC 6121 §4.2): offline messages and pending requests follow. */
+export const initialPresenceSent = notifyHook<XmppSession>('xmpp.initial-presence');
 /** Before the session's resources are released (it may still be sent to, if its stream is open). */
 export const sessionEnding = notifyHook<{ session: XmppSession; reason: string }>('xmpp.session-ending');
 

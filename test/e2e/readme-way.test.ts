@@ -18,7 +18,12 @@ describe('herald serve --demo, as a user runs it', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
-    const [http, https, xmpp, xmpps] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [http, https, xmpp, xmpps] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     env = {
       HERALD_DATA_DIR: dataDir,
       HERALD_BIND: '127.0.0.1',

@@ -107,3 +107,49 @@ export function rawXmpp(port: number, options: { tls?: boolean } = {}): Promise<
 
 export const STREAM_HEADER =
   "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+import type { XmlElement } from '@xmpp/xml';
+
+/** Collects every stanza a client receives, so a test can wait for the one it expects. */
+export class Inbox {
+  readonly stanzas: XmlElement[] = [];
+  readonly #waiters: (() => void)[] = [];
+
+  constructor(client: XmppJsClient) {
+    client.on('stanza', (stanza) => {
+      this.stanzas.push(stanza);
+      for (const w of this.#waiters.splice(0)) w();
+    });
+  }
+
+  /** The first stanza (received so far or later) matching `predicate`, taken out of the inbox. */
+  take(predicate: (stanza: XmlElement) => boolean, what: string, ms = 5000): Promise<XmlElement> {
+    return withTimeout(
+      new Promise<XmlElement>((resolve) => {
+        const check = () => {
+          const index = this.stanzas.findIndex(predicate);
+          if (index >= 0) resolve(this.stanzas.splice(index, 1)[0] as XmlElement);
+          else this.#waiters.push(check);
+        };
+        check();
+      }),
+      ms,
+      `${what}; inbox: ${this.stanzas.map(String).join('\n')}`,
+    );
+  }
+
+  /** Whether a matching stanza arrives within `ms` (for "does NOT get it" checks, bounded). */
+  async arrives(predicate: (stanza: XmlElement) => boolean, ms = 500): Promise<boolean> {
+    try {
+      await this.take(predicate, 'optional', ms);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export const isMessage = (body: string) => (s: XmlElement) =>
+  s.name === 'message' && s.getChildText('body') === body;
+export const isPresenceFrom = (from: string, type?: string) => (s: XmlElement) =>
+  s.name === 'presence' && s.attrs.from === from && s.attrs.type === type;
