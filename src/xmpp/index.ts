@@ -4,6 +4,7 @@ import { rosterModule } from './features/rfc6121-roster.js';
 import { discoModule } from './features/xep0030-disco.js';
 import { versionModule } from './features/xep0092-version.js';
 import { blockingModule } from './features/xep0191-blocking.js';
+import { smRerouteModule } from './features/xep0198-reroute.js';
 import { pingModule } from './features/xep0199-ping.js';
 import { c2sModule } from './stream/c2s-module.js';
 import { xmppCoreModule } from './xmpp-core-module.js';
@@ -19,4 +20,5 @@ export const xmppModules = [
   presenceModule,
   messagesModule,
   blockingModule,
+  smRerouteModule,
 ] as const;

@@ -5,7 +5,7 @@
  */
 import { type BareJid, bareJid, isBareJid, type Jid, jidDomain, parseJid } from '../core/address/jid.js';
 import { HeraldError } from '../kernel/errors.js';
-import { Hooks, notifyHook } from '../kernel/hooks.js';
+import { Hooks, handleHook, notifyHook } from '../kernel/hooks.js';
 import type { Logger } from '../kernel/log.js';
 import { serviceKey } from '../kernel/services.js';
 import { type Element, el } from '../xml/index.js';
@@ -37,6 +37,14 @@ export type StreamFeatureProvider = (session: { readonly isBound: boolean }) => 
 export const sessionBound = notifyHook<XmppSession>('xmpp.session-bound');
 /** A session sent its initial presence (RFC 6121 §4.2): offline messages and pending requests follow. */
 export const initialPresenceSent = notifyHook<XmppSession>('xmpp.initial-presence');
+/** Stanzas sent to a session that ended before its client acknowledged them (XEP-0198). */
+export const unacknowledgedStanzas = notifyHook<{ session: XmppSession; stanzas: readonly Element[] }>(
+  'xmpp.unacknowledged-stanzas',
+);
+/** A bound client's top-level element that is no stanza (a nonza, e.g. XEP-0352 <inactive/>); true: taken. */
+export const nonzaReceived = handleHook<{ session: XmppSession; element: Element }, true>(
+  'xmpp.nonza-received',
+);
 /** Before the session's resources are released (it may still be sent to, if its stream is open). */
 export const sessionEnding = notifyHook<{ session: XmppSession; reason: string }>('xmpp.session-ending');
 

@@ -30,7 +30,10 @@ declare module '@xmpp/client' {
     on(event: 'error', listener: (error: Error) => void): void;
     on(event: 'status' | 'online' | 'offline', listener: (...args: unknown[]) => void): void;
     iqCaller: { request(element: XmlElement, timeoutMs?: number): Promise<XmlElement> };
-    reconnect: { stop(): void };
+    reconnect: { stop(): void; start(): void; scheduleReconnect(): void };
+    /** The connection's socket (net or TLS). */
+    socket: { socket: { destroy(): void } } | null;
+    streamManagement: { enabled: boolean; id: string; on(event: 'resumed', listener: () => void): void };
   }
   export function client(options: {
     service: string;

@@ -14,6 +14,7 @@ import { webSocketEndpointsKey } from '../../kernel/web-socket-endpoints.js';
 import { Rfc6120StreamFraming, Rfc7395WebSocketFraming } from '../wire/index.js';
 import { xmppHubKey } from '../xmpp-hub.js';
 import { type C2sOptions, C2sStream } from './c2s-stream.js';
+import { ResumableSessions } from './resumable-sessions.js';
 import { TcpTransport } from './tcp-transport.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
@@ -29,6 +30,13 @@ export const c2sModule = defineModule({
     idleTimeoutSeconds: Type.Integer({ default: 600, minimum: 30, maximum: 86_400 }),
     maxAuthFailures: Type.Integer({ default: 3, minimum: 2, maximum: 5 }),
     maxConnections: Type.Integer({ default: 20_000, minimum: 1, maximum: 1_000_000 }),
+    resumeSeconds: Type.Integer({
+      default: 300,
+      minimum: 0,
+      maximum: 3600,
+      description: 'XEP-0198: how long a lost session waits for its client to resume it',
+    }),
+    maxUnackedStanzas: Type.Integer({ default: 1000, minimum: 10, maximum: 100_000 }),
     trustLoopbackWebSocket: Type.Boolean({
       default: true,
       description:
@@ -45,6 +53,7 @@ export const c2sModule = defineModule({
       nonce: () => ctx.ids.randomBytes(18).toString('base64'),
     });
     const streams = new Set<C2sStream>();
+    const resumable = new ResumableSessions(ctx.clock);
     const log = ctx.log;
     const options: C2sOptions = {
       hub,
@@ -53,6 +62,9 @@ export const c2sModule = defineModule({
       log,
       requireTls: ctx.options.requireTls,
       maxAuthFailures: ctx.options.maxAuthFailures,
+      resumable,
+      resumeSeconds: ctx.options.resumeSeconds,
+      maxUnacked: ctx.options.maxUnackedStanzas,
     };
     const limits = { maxElementBytes: ctx.options.maxStanzaBytes };
     const secureContext = createSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
@@ -126,6 +138,7 @@ export const c2sModule = defineModule({
         listeners.closed(name);
       }
       for (const stream of streams) stream.shutdown();
+      resumable.finishAll();
     };
   },
 });

@@ -20,8 +20,9 @@ import {
   streamError,
   type XmppFraming,
 } from '../wire/index.js';
-import { sessionBound, sessionEnding, type XmppHub } from '../xmpp-hub.js';
-import type { XmppSession } from '../xmpp-session.js';
+import { sessionBound, sessionEnding, unacknowledgedStanzas, type XmppHub } from '../xmpp-hub.js';
+import { BoundSession } from './bound-session.js';
+import type { ResumableSessions } from './resumable-sessions.js';
 import {
   channelBindingFeature,
   decodeSaslData,
@@ -32,6 +33,7 @@ import {
   starttlsFeature,
   tlsFailure,
 } from './sasl-elements.js';
+import { NS_SM, parseH, StreamManagement, smFailed } from './xep0198-stream-management.js';
 import type { XmppTransport } from './xmpp-transport.js';
 
 export interface C2sOptions {
@@ -43,6 +45,10 @@ export interface C2sOptions {
   readonly requireTls: boolean;
   /** RFC 6120 §6.4.5: failed attempts allowed before the connection is closed. */
   readonly maxAuthFailures: number;
+  /** XEP-0198: sessions waiting for resumption, and how long (seconds) and how much they may keep. */
+  readonly resumable: ResumableSessions;
+  readonly resumeSeconds: number;
+  readonly maxUnacked: number;
 }
 
 type State =
@@ -51,7 +57,7 @@ type State =
   | { readonly kind: 'tls' }
   | { readonly kind: 'sasl'; readonly attempt: SaslAttempt }
   | { readonly kind: 'authenticated' }
-  | { readonly kind: 'bound'; readonly session: XmppSession }
+  | { readonly kind: 'bound'; readonly session: BoundSession }
   | { readonly kind: 'closed' };
 
 export class C2sStream implements StreamFramingHandler {
@@ -80,7 +86,7 @@ export class C2sStream implements StreamFramingHandler {
     });
   }
 
-  get session(): XmppSession | null {
+  get session(): BoundSession | null {
     return this.#state.kind === 'bound' ? this.#state.session : null;
   }
 
@@ -147,6 +153,7 @@ export class C2sStream implements StreamFramingHandler {
         el('bind', { xmlns: NS_BIND }),
         // RFC 3921 session establishment: obsolete, offered as optional for old clients.
         el('session', { xmlns: NS_SESSION }, el('optional')),
+        el('sm', { xmlns: NS_SM }), // XEP-0198 §3
         ...this.#o.hub.streamFeatures({ isBound: false }),
       ];
     }
@@ -255,6 +262,8 @@ export class C2sStream implements StreamFramingHandler {
     const bind =
       element.name === 'iq' && element.attr('type') === 'set' ? element.getChild('bind', NS_BIND) : undefined;
     if (bind && this.#user) return this.#bind(element, bind, this.#user);
+    if (element.is('resume', NS_SM) && this.#user) return this.#resume(element, this.#user);
+    if (element.is('enable', NS_SM)) return this.#send(smFailed('unexpected-request')); // §3: after binding
     if (element.name === 'iq' && element.getChild('session', NS_SESSION)) return this.#sessionResult(element);
     if (element.name === 'iq' && element.attr('type') !== 'result' && element.attr('type') !== 'error')
       this.#send(iqError(element, 'not-authorized', 'bind a resource first'));
@@ -289,7 +298,10 @@ export class C2sStream implements StreamFramingHandler {
     this.#send(el('iq', { type: 'result', id: iq.attr('id') }));
   }
 
-  async #bound(session: XmppSession, stanza: Element): Promise<void> {
+  async #bound(session: BoundSession, stanza: Element): Promise<void> {
+    if (stanza.xmlns === NS_SM) return this.#streamManagement(session, stanza);
+    // XEP-0198 §4: h counts every stanza the server received (handled or answered with an error).
+    session.sm?.countHandled();
     if (!['message', 'presence', 'iq'].includes(stanza.name))
       return this.close('unsupported-stanza-type', `<${stanza.name}> is not supported here`);
     if (stanza.name === 'iq' && stanza.attr('type') === 'set' && stanza.getChild('session', NS_SESSION))
@@ -304,20 +316,76 @@ export class C2sStream implements StreamFramingHandler {
     await this.#o.hub.route(session, stanza.withAttrs({ from: session.jid }));
   }
 
-  #makeSession(user: UserRecord, bare: BareJid, jid: Jid, resource: string): XmppSession {
-    return {
-      id: this.#streamId,
+  #makeSession(user: UserRecord, bare: BareJid, jid: Jid, resource: string): BoundSession {
+    return new BoundSession(
+      this.#streamId,
       user,
       bare,
       jid,
       resource,
-      remoteAddress: this.#transport.remoteAddress,
-      send: (stanza) => this.#send(stanza),
-      close: (condition, text) =>
+      this.#transport.remoteAddress,
+      this.#output(),
+    );
+  }
+
+  #output() {
+    return {
+      write: (element: Element) => this.#send(element),
+      close: (condition: StreamErrorCondition | undefined, text: string | undefined) =>
         condition ? this.close(condition, text) : this.#shutdown(null, text, 'closed'),
-      presence: { current: null, priority: 0, isInterested: false, directedTo: new Set() },
-      state: new Map(),
     };
+  }
+
+  // ---------------------------------------------------------------- XEP-0198 stream management
+
+  /** §3–§4: enable, ack requests and answers, on a bound session. */
+  #streamManagement(session: BoundSession, element: Element): void {
+    const sm = session.sm;
+    if (element.localName === 'enable') {
+      if (sm) return void session.sendUncounted(smFailed('unexpected-request'));
+      const wantsResume = ['true', '1'].includes(element.attr('resume') ?? '');
+      const asked = Number(element.attr('max'));
+      const max =
+        Number.isInteger(asked) && asked > 0 ? Math.min(asked, this.#o.resumeSeconds) : this.#o.resumeSeconds;
+      session.sm = new StreamManagement(this.#o.ids.next(), wantsResume, max, this.#o.maxUnacked);
+      return void session.sendUncounted(session.sm.enabled());
+    }
+    if (!sm) return void session.sendUncounted(smFailed('unexpected-request'));
+    if (element.localName === 'r') return void session.sendUncounted(sm.answer());
+    if (element.localName === 'a') {
+      const h = parseH(element.attr('h'));
+      // §4: an h acknowledging more than was sent ends the stream.
+      if (h === null || !sm.acknowledge(h))
+        this.close('undefined-condition', 'the acknowledged count is too high');
+      return;
+    }
+    this.close('unsupported-stanza-type', `<${element.localName}/> is not a stream management element`);
+  }
+
+  /** §5: take over a detached session; on failure the client may bind a new one. */
+  #resume(element: Element, user: UserRecord): void {
+    const h = parseH(element.attr('h'));
+    const previd = element.attr('previd') ?? '';
+    // Another user's session id finds nothing, and leaves that session waiting.
+    const session =
+      h !== null && this.#o.resumable.peek(previd)?.user.id === user.id
+        ? this.#o.resumable.take(previd)
+        : undefined;
+    if (!session?.sm || h === null) {
+      this.#send(smFailed('item-not-found'));
+      return;
+    }
+    if (!session.sm.acknowledge(h)) {
+      this.#send(smFailed('unexpected-request'));
+      session.close();
+      return;
+    }
+    session.attach(this.#output());
+    session.remoteAddress = this.#transport.remoteAddress;
+    this.#state = { kind: 'bound', session };
+    this.#send(el('resumed', { xmlns: NS_SM, previd: session.sm.id, h: String(session.sm.handled) }));
+    for (const stanza of session.sm.takeForResend()) session.send(stanza);
+    this.#o.log.info({ stream: this.#streamId, jid: session.jid }, 'XMPP session resumed');
   }
 
   // ---------------------------------------------------------------- output and teardown
@@ -350,9 +418,27 @@ export class C2sStream implements StreamFramingHandler {
     const session = this.session;
     this.#state = { kind: 'closed' };
     if (!session) return;
-    void this.#o.hub.hooks
-      .notify(sessionEnding, { session, reason })
-      .finally(() => this.#o.hub.sessions.unbind(session));
+    const sm = session.sm;
+    // XEP-0198 §5: a connection lost (not closed) leaves a resumable session waiting for its client.
+    if (sm?.isResumable && reason === 'disconnected') {
+      session.detach();
+      this.#o.resumable.hold(sm.id, session, sm.maxSeconds, () =>
+        this.#finish(session, 'resumption timed out'),
+      );
+      return;
+    }
+    this.#finish(session, reason);
+  }
+
+  #finish(session: BoundSession, reason: string): void {
+    session.detach();
+    const unacked = session.sm?.takeUnacked() ?? [];
+    void this.#o.hub.hooks.notify(sessionEnding, { session, reason }).finally(() => {
+      this.#o.hub.sessions.unbind(session);
+      // Nothing the client did not acknowledge is lost: the messages module reroutes it.
+      if (unacked.length > 0)
+        void this.#o.hub.hooks.notify(unacknowledgedStanzas, { session, stanzas: unacked });
+    });
   }
 }
 

@@ -1,0 +1,101 @@
+/**
+ * XEP-0198 with xmpp.js (which enables stream management and resumes by itself): a dropped TCP
+ * connection is resumed and the message sent meanwhile arrives; a session whose client never
+ * comes back hands its unacknowledged message to offline storage — nothing is lost.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import xml from '@xmpp/xml';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import {
+  allowSelfSigned,
+  Inbox,
+  isMessage,
+  isPresenceFrom,
+  withTimeout,
+  type XmppJsClient,
+  xmppJs,
+} from '../support/xmpp-clients.js';
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  await withTimeout(
+    (async () => {
+      while (!condition()) await new Promise((r) => setTimeout(r, 20));
+    })(),
+    5000,
+    what,
+  );
+}
+
+describe('XEP-0198 stream management with xmpp.js', () => {
+  let herald: TestServer;
+  const clients: XmppJsClient[] = [];
+  const login = async (username: string, resource: string) => {
+    const client = await xmppJs({
+      service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
+      username,
+      password: DEMO_PASSWORD,
+      resource,
+    });
+    clients.push(client);
+    const inbox = new Inbox(client);
+    await client.send(xml('presence'));
+    return { client, inbox };
+  };
+
+  before(async () => {
+    allowSelfSigned();
+    herald = await startTestServer({ raw: { modules: { 'xmpp-c2s': { resumeSeconds: 2 } } } });
+  });
+  after(async () => {
+    for (const client of clients) await client.stop().catch(() => {});
+    await herald.stop();
+  });
+
+  it('a dropped connection is resumed, and what was sent meanwhile arrives; contacts never saw it go', async () => {
+    const bob = await login('bob', 'mobile');
+    await until(() => bob.client.streamManagement.enabled, 'stream management enabled');
+    const alice = await login('alice', 'desk');
+    await alice.inbox.take(isPresenceFrom('bob@localhost/mobile'), 'bob online');
+
+    bob.client.socket?.socket.destroy(); // the train enters a tunnel
+    await new Promise((r) => setTimeout(r, 100));
+    await alice.client.send(
+      xml('message', { to: 'bob@localhost/mobile', type: 'chat' }, xml('body', {}, 'in the tunnel')),
+    );
+
+    const resumed = new Promise<void>((resolve) => bob.client.streamManagement.on('resumed', resolve));
+    bob.client.reconnect.start();
+    bob.client.reconnect.scheduleReconnect();
+    await withTimeout(resumed, 5000, 'resumed');
+    await bob.inbox.take(isMessage('in the tunnel'), 'the message sent during the outage');
+    assert.equal(
+      await alice.inbox.arrives(isPresenceFrom('bob@localhost/mobile', 'unavailable'), 300),
+      false,
+    );
+    bob.client.reconnect.stop();
+  });
+
+  it('a session that is never resumed gives its unacknowledged message to offline storage', async () => {
+    const carol = await login('carol', 'gone');
+    await until(() => carol.client.streamManagement.enabled, 'stream management enabled');
+    const dave = await login('dave', 'sender');
+    await dave.inbox.take(isPresenceFrom('carol@localhost/gone'), 'carol online');
+    carol.client.socket?.socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    await dave.client.send(
+      xml('message', { to: 'carol@localhost', type: 'chat' }, xml('body', {}, 'are you there?')),
+    );
+    // carol's session waits 2 s for her, then ends: dave sees her go, the message is stored.
+    await dave.inbox.take(
+      isPresenceFrom('carol@localhost/gone', 'unavailable'),
+      'carol goes after the resumption window',
+      6000,
+    );
+    const carolAgain = await login('carol', 'home');
+    await carolAgain.inbox.take(
+      isMessage('are you there?'),
+      'delivered from offline storage at the next login',
+    );
+  });
+});
