@@ -6,6 +6,7 @@ import { versionModule } from './features/xep0092-version.js';
 import { blockingModule } from './features/xep0191-blocking.js';
 import { smRerouteModule } from './features/xep0198-reroute.js';
 import { pingModule } from './features/xep0199-ping.js';
+import { externalServicesModule } from './features/xep0215-external-services.js';
 import { c2sModule } from './stream/c2s-module.js';
 import { xmppCoreModule } from './xmpp-core-module.js';
 
@@ -21,4 +22,5 @@ export const xmppModules = [
   messagesModule,
   blockingModule,
   smRerouteModule,
+  externalServicesModule,
 ] as const;

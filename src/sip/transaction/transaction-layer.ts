@@ -1,0 +1,250 @@
+/**
+ * RFC 3261 §17 — the transaction layer: creates client transactions with fresh branches (§8.1.1.7),
+ * matches responses to client transactions (§17.1.3) and requests to server transactions (§17.2.3),
+ * hands new requests, CANCELs (§9.2) and ACKs for 2xx up to the TU, drops stray responses (RFC 6026's
+ * update of §18.1.2), and keeps memory bounded: over its limit, new requests get 503.
+ * https://www.rfc-editor.org/rfc/rfc3261#section-17 · https://www.rfc-editor.org/rfc/rfc6026
+ */
+import type { Clock } from '../../kernel/clock.js';
+import type { IdSource } from '../../kernel/ids.js';
+import {
+  BRANCH_MAGIC_COOKIE,
+  formatVia,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+  topVia,
+} from '../wire/index.js';
+import { buildCancel } from './cancel-request.js';
+import type {
+  ClientTransaction,
+  IncomingRequest,
+  ReceiveOutcome,
+  SendResult,
+  ServerTransaction,
+  Transaction,
+} from './incoming-request.js';
+import { InviteClientTransaction } from './invite-client-transaction.js';
+import { InviteServerTransaction } from './invite-server-transaction.js';
+import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
+import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
+import { overloadResponse } from './overload-response.js';
+import type { TimerConfig } from './timer-values.js';
+import type {
+  ClientTransactionUser,
+  TransactionEnvironment,
+  TransactionTransport,
+} from './transaction-environment.js';
+import {
+  clientKeyOfResponse,
+  clientTransactionKey,
+  isRfc3261Branch,
+  isRfc3261Request,
+  legacyToTagMatches,
+  serverTransactionKey,
+} from './transaction-keys.js';
+
+export interface TransactionLayerUser {
+  requestReceived(incoming: IncomingRequest): void;
+  /** A response that matched no client transaction; UAs and stateful proxies drop it (RFC 6026). */
+  responseDiscarded?(response: SipResponse): void;
+}
+
+export interface TransactionLayerOptions {
+  readonly clock: Clock;
+  /** Source of the random part of new branches (§8.1.1.7: unique across space and time). */
+  readonly ids: IdSource;
+  readonly user: TransactionLayerUser;
+  readonly timers?: TimerConfig;
+  /** Live client plus server transactions; beyond it new requests get 503. Default 10 000. */
+  readonly maxTransactions?: number;
+}
+
+export const DEFAULT_MAX_TRANSACTIONS = 10_000;
+
+export class TransactionLayer {
+  readonly #options: TransactionLayerOptions;
+  readonly #max: number;
+  readonly #clients = new Map<string, ClientTransaction>();
+  readonly #servers = new Map<string, ServerTransaction>();
+
+  constructor(options: TransactionLayerOptions) {
+    this.#options = options;
+    this.#max = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
+  }
+
+  /** Live transactions, client and server. */
+  get size(): number {
+    return this.#clients.size + this.#servers.size;
+  }
+
+  /** A new RFC 3261 branch: the magic cookie and a fresh id (§8.1.1.7). */
+  newBranch(): string {
+    return `${BRANCH_MAGIC_COOKIE}${this.#options.ids.next()}`;
+  }
+
+  /**
+   * Starts an INVITE client transaction. The request's top Via gets a fresh branch unless it already has
+   * an RFC 3261 one (a proxy's computed branch); `transaction.request` is what was sent.
+   */
+  sendInvite(
+    invite: SipRequest,
+    transport: TransactionTransport,
+    user?: ClientTransactionUser,
+  ): SendResult<InviteClientTransaction> {
+    if (invite.method !== 'INVITE') return { ok: false, reason: 'wrong-method' };
+    return this.#startClient(
+      invite,
+      (r) => new InviteClientTransaction(r, this.#environment(transport)),
+      user,
+    );
+  }
+
+  /** Starts a non-INVITE client transaction (any method but INVITE and ACK), as sendInvite does. */
+  sendRequest(
+    request: SipRequest,
+    transport: TransactionTransport,
+    user?: ClientTransactionUser,
+  ): SendResult<NonInviteClientTransaction> {
+    if (request.method === 'INVITE' || request.method === 'ACK') return { ok: false, reason: 'wrong-method' };
+    return this.#startClient(
+      request,
+      (r) => new NonInviteClientTransaction(r, this.#environment(transport)),
+      user,
+    );
+  }
+
+  /** §9.1: cancels a pending INVITE with a CANCEL in its own transaction, to the INVITE's destination. */
+  sendCancel(
+    invite: InviteClientTransaction,
+    user?: ClientTransactionUser,
+  ): SendResult<NonInviteClientTransaction> {
+    if (invite.state === 'Calling') return { ok: false, reason: 'awaiting-provisional' };
+    if (invite.state !== 'Proceeding') return { ok: false, reason: 'final-response-received' };
+    return this.sendRequest(buildCancel(invite.request), invite.transport, user);
+  }
+
+  /** Hands a parsed message from the transport to the layer; `source` is where responses to it go. */
+  receive(message: SipMessage, source: TransactionTransport): ReceiveOutcome {
+    return message.kind === 'response'
+      ? this.#receiveResponse(message)
+      : this.#receiveRequest(message, source);
+  }
+
+  /** A flow failed (a TCP connection closed, an ICMP error): every transaction using it is told. */
+  transportFailed(transport: TransactionTransport, detail: string): number {
+    const affected = [...this.#clients.values(), ...this.#servers.values()].filter(
+      (t) => t.transport === transport,
+    );
+    for (const transaction of affected) transaction.transportError(detail);
+    return affected.length;
+  }
+
+  /** Shutdown: every transaction is terminated (timers cancelled) and forgotten. */
+  close(): void {
+    for (const transaction of [...this.#clients.values(), ...this.#servers.values()]) transaction.terminate();
+  }
+
+  #environment(transport: TransactionTransport): TransactionEnvironment {
+    const { clock, timers } = this.#options;
+    return timers ? { transport, clock, timers } : { transport, clock };
+  }
+
+  #startClient<T extends ClientTransaction>(
+    request: SipRequest,
+    create: (request: SipRequest) => T,
+    user: ClientTransactionUser | undefined,
+  ): SendResult<T> {
+    if (request.headers.values('Via').length === 0) return { ok: false, reason: 'no-via' };
+    const existing = topVia(request).branch;
+    if (existing !== undefined && !isRfc3261Branch(existing))
+      return { ok: false, reason: 'branch-without-cookie' };
+    if (this.size >= this.#max) return { ok: false, reason: 'limit-reached' };
+    const branch = existing ?? this.newBranch();
+    const key = clientTransactionKey(branch, request.method);
+    if (this.#clients.has(key)) return { ok: false, reason: 'duplicate-branch' };
+    const transaction = create(existing === undefined ? withBranch(request, branch) : request);
+    this.#track(this.#clients, key, transaction);
+    if (user) transaction.observe(user);
+    transaction.start();
+    return { ok: true, transaction };
+  }
+
+  #receiveResponse(response: SipResponse): ReceiveOutcome {
+    const key = clientKeyOfResponse(response);
+    const transaction = key === undefined ? undefined : this.#clients.get(key);
+    if (!transaction) {
+      // RFC 6026 (updating §18.1.2): a response matching no client transaction is silently discarded by
+      // anything but a stateless proxy, which the TU may be (hence the callback).
+      this.#options.user.responseDiscarded?.(response);
+      return { kind: 'discarded' };
+    }
+    transaction.receiveResponse(response);
+    return { kind: 'matched', transaction };
+  }
+
+  #receiveRequest(request: SipRequest, source: TransactionTransport): ReceiveOutcome {
+    const user = this.#options.user;
+    const existing = this.#findServer(request);
+    if (existing) {
+      // §17.2.3: a retransmission (or the ACK for a non-2xx) goes to its transaction, not to the TU.
+      existing.receiveRequest(request);
+      return { kind: 'matched', transaction: existing };
+    }
+    if (request.method === 'ACK') {
+      // §17.2.3: an ACK matching no server transaction is the ACK for a 2xx: the TU's, statelessly.
+      user.requestReceived({ kind: 'ack', request, source });
+      return { kind: 'passed-up' };
+    }
+    if (this.size >= this.#max) {
+      source.send(overloadResponse(request));
+      return { kind: 'rejected', status: 503 };
+    }
+    const key = serverTransactionKey(request);
+    if (request.method === 'INVITE') {
+      const transaction = new InviteServerTransaction(request, this.#environment(source));
+      this.#track(this.#servers, key, transaction);
+      transaction.observe({
+        ackReceived: (ack) => user.requestReceived({ kind: 'ack', request: ack, source }),
+      });
+      transaction.start();
+      user.requestReceived({ kind: 'invite', request, transaction });
+      return { kind: 'created', transaction };
+    }
+    const transaction = new NonInviteServerTransaction(request, this.#environment(source));
+    this.#track(this.#servers, key, transaction);
+    if (request.method === 'CANCEL') {
+      // §9.2: the CANCEL is matched to the INVITE's transaction by §17.2.3 with the method not considered.
+      const target = this.#findServer(request, 'INVITE');
+      const invite = target?.kind === 'invite-server' ? target : undefined;
+      user.requestReceived({ kind: 'cancel', request, transaction, invite });
+    } else user.requestReceived({ kind: 'non-invite', request, transaction });
+    return { kind: 'created', transaction };
+  }
+
+  #findServer(request: SipRequest, method?: string): ServerTransaction | undefined {
+    const transaction = this.#servers.get(serverTransactionKey(request, method));
+    if (!transaction || isRfc3261Request(request)) return transaction;
+    // COMPAT(RFC 2543): the To tag is part of the match (§17.2.3).
+    return legacyToTagMatches(request, transaction.request, transaction.lastResponse)
+      ? transaction
+      : undefined;
+  }
+
+  #track<T extends Transaction>(map: Map<string, T>, key: string, transaction: T): void {
+    map.set(key, transaction);
+    // §17.1.1.2, §17.2.1: a transaction is destroyed the instant it enters Terminated.
+    transaction.observe({
+      terminated: () => {
+        if (map.get(key) === transaction) map.delete(key);
+      },
+    });
+  }
+}
+
+/** The request with `branch` added to its top Via. */
+function withBranch(request: SipRequest, branch: string): SipRequest {
+  const via = topVia(request);
+  const value = formatVia({ ...via, params: [...via.params, { name: 'branch', value: branch }] });
+  return { ...request, headers: request.headers.removeFirstValue('Via').prepend('Via', value) };
+}
