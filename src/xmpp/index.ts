@@ -7,6 +7,8 @@ import { blockingModule } from './features/xep0191-blocking.js';
 import { smRerouteModule } from './features/xep0198-reroute.js';
 import { pingModule } from './features/xep0199-ping.js';
 import { externalServicesModule } from './features/xep0215-external-services.js';
+import { carbonsModule } from './features/xep0280-carbons.js';
+import { csiModule } from './features/xep0352-csi.js';
 import { c2sModule } from './stream/c2s-module.js';
 import { xmppCoreModule } from './xmpp-core-module.js';
 
@@ -23,4 +25,6 @@ export const xmppModules = [
   blockingModule,
   smRerouteModule,
   externalServicesModule,
+  carbonsModule,
+  csiModule,
 ] as const;

@@ -45,6 +45,8 @@ export const unacknowledgedStanzas = notifyHook<{ session: XmppSession; stanzas:
 export const nonzaReceived = handleHook<{ session: XmppSession; element: Element }, true>(
   'xmpp.nonza-received',
 );
+/** A detached session was taken over by a new stream (XEP-0198 §5): stream state starts afresh. */
+export const sessionResumed = notifyHook<XmppSession>('xmpp.session-resumed');
 /** Before the session's resources are released (it may still be sent to, if its stream is open). */
 export const sessionEnding = notifyHook<{ session: XmppSession; reason: string }>('xmpp.session-ending');
 

@@ -7,8 +7,10 @@
 import { bareJid, type Jid, jidLocal, jidResource } from '../../core/address/jid.js';
 import type { ChatMessage, MessageType } from '../../core/messaging/chat-message.js';
 import { MESSAGE_TYPES } from '../../core/messaging/chat-message.js';
+import type { SendResult } from '../../core/messaging/message-service.js';
 import type { OfflineMessageRecord } from '../../core/ports.js';
 import { blockServiceKey, messageServiceKey, storeKey } from '../../core/service-keys.js';
+import { filterHook, notifyHook } from '../../kernel/hooks.js';
 import { defineModule } from '../../kernel/module.js';
 import { Element, el, parseXml, serialize } from '../../xml/index.js';
 import { NS_BLOCKING_ERRORS, NS_DELAY, NS_OFFLINE } from '../namespaces.js';
@@ -18,6 +20,19 @@ import type { XmppSession } from '../xmpp-session.js';
 
 const XMPP_FORMAT = 'xmpp';
 const OFFLINE_BATCH = 200;
+
+/** A local client's message to a local account, on its way to MessageService. */
+export interface OutgoingMessage {
+  readonly session: XmppSession;
+  readonly stanza: Element;
+  readonly to: Jid;
+}
+/** Filters may rewrite the message before it is delivered (XEP-0280 §9 strips <private/>), or drop it. */
+export const messageSending = filterHook<OutgoingMessage>('xmpp.message-sending');
+/** What became of the message (`stanza` as delivered, `original` as sent); XEP-0280 copies from here. */
+export const messageRouted = notifyHook<OutgoingMessage & { original: Element; result: SendResult }>(
+  'xmpp.message-routed',
+);
 
 /** RFC 6121 §5.2.2: an unknown or missing type is treated as normal. */
 function messageType(stanza: Element): MessageType {
@@ -64,18 +79,21 @@ export const messagesModule = defineModule({
       },
     });
 
-    hub.handleMessages(async (session, stanza, to) => {
+    hub.handleMessages(async (session, original, to) => {
       const target = to ?? session.bare; // RFC 6120 §8.1.1.1: no 'to' is the sender's own account
       if (!target.includes('@')) return; // to the server itself: nothing to do (RFC 6120 §10.3)
-      if (!hub.isLocal(target)) return hub.replyError(session, stanza, 'remote-server-not-found');
+      if (!hub.isLocal(target)) return hub.replyError(session, original, 'remote-server-not-found');
       // XEP-0191 §3.5: to someone the user blocked; §3.6: from someone who blocked the recipient.
       if (await blocks.isBlocked(session.user.id, target)) {
-        const reply = errorReply(stanza, 'not-acceptable', {
+        const reply = errorReply(original, 'not-acceptable', {
           application: el('blocked', { xmlns: NS_BLOCKING_ERRORS }),
         });
         if (reply) session.send(reply.withAttrs({ from: target, to: session.jid }));
         return;
       }
+      const outgoing = await hub.hooks.apply(messageSending, { session, stanza: original, to: target });
+      if (outgoing === null) return;
+      const stanza = outgoing.stanza;
       const type = messageType(stanza);
       const message: ChatMessage = {
         id: stanza.attr('id') ?? ctx.ids.next(),
@@ -92,6 +110,7 @@ export const messagesModule = defineModule({
       if (recipient && (await blocks.isBlocked(recipient.id, session.jid)))
         return hub.replyError(session, stanza, 'service-unavailable');
       const result = await messages.send(message);
+      await hub.hooks.notify(messageRouted, { session, stanza, original, to: target, result });
       if (result.kind === 'error')
         hub.replyError(
           session,

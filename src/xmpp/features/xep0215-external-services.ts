@@ -19,7 +19,9 @@ const ServiceSchema = Type.Object(
     host: Type.String({ minLength: 1, maxLength: 253 }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     transport: Type.Optional(Type.Union([Type.Literal('udp'), Type.Literal('tcp')])),
-    secret: Type.Optional(Type.String({ minLength: 16, description: 'TURN shared secret (use-auth-secret)' })),
+    secret: Type.Optional(
+      Type.String({ minLength: 16, description: 'TURN shared secret (use-auth-secret)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -46,9 +48,10 @@ export const externalServicesModule = defineModule({
     const hub = ctx.use(xmppHubKey);
     hub.discoFeature('server', NS_EXTDISCO);
     const describe = (service: Service, username: string): Element => {
-      const creds = service.secret && service.type !== 'stun'
-        ? turnCredentials(service.secret, username, ctx.clock.now(), ctx.options.credentialTtlSeconds)
-        : null;
+      const creds =
+        service.secret && service.type !== 'stun'
+          ? turnCredentials(service.secret, username, ctx.clock.now(), ctx.options.credentialTtlSeconds)
+          : null;
       return el('service', {
         type: service.type,
         host: service.host,
@@ -60,19 +63,35 @@ export const externalServicesModule = defineModule({
         expires: creds ? new Date(creds.expires * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined,
       });
     };
-    const offServices = hub.iq('server', 'get', NS_EXTDISCO, async ({ payload, session }) => {
-      const wanted = payload.attr('type');
-      const list = services.filter((s) => wanted === undefined || s.type === wanted);
-      if (payload.localName === 'credentials') {
-        // §3.3: credentials for one named service.
-        const asked = payload.getChild('service');
-        const match = list.find((s) => s.host === asked?.attr('host') && (asked?.attr('type') ?? s.type) === s.type);
-        if (!match) return { error: 'item-not-found' };
-        return { result: el('credentials', { xmlns: NS_EXTDISCO }, describe(match, session.user.username)) };
-      }
-      if (payload.localName !== 'services') return { error: 'bad-request' };
-      return { result: el('services', { xmlns: NS_EXTDISCO, type: wanted }, ...list.map((s) => describe(s, session.user.username))) };
-    }, ctx.module);
+    const offServices = hub.iq(
+      'server',
+      'get',
+      NS_EXTDISCO,
+      async ({ payload, session }) => {
+        const wanted = payload.attr('type');
+        const list = services.filter((s) => wanted === undefined || s.type === wanted);
+        if (payload.localName === 'credentials') {
+          // §3.3: credentials for one named service.
+          const asked = payload.getChild('service');
+          const match = list.find(
+            (s) => s.host === asked?.attr('host') && (asked?.attr('type') ?? s.type) === s.type,
+          );
+          if (!match) return { error: 'item-not-found' };
+          return {
+            result: el('credentials', { xmlns: NS_EXTDISCO }, describe(match, session.user.username)),
+          };
+        }
+        if (payload.localName !== 'services') return { error: 'bad-request' };
+        return {
+          result: el(
+            'services',
+            { xmlns: NS_EXTDISCO, type: wanted },
+            ...list.map((s) => describe(s, session.user.username)),
+          ),
+        };
+      },
+      ctx.module,
+    );
     return offServices;
   },
 });

@@ -20,7 +20,14 @@ import {
   streamError,
   type XmppFraming,
 } from '../wire/index.js';
-import { sessionBound, sessionEnding, unacknowledgedStanzas, type XmppHub } from '../xmpp-hub.js';
+import {
+  nonzaReceived,
+  sessionBound,
+  sessionEnding,
+  sessionResumed,
+  unacknowledgedStanzas,
+  type XmppHub,
+} from '../xmpp-hub.js';
 import { BoundSession } from './bound-session.js';
 import type { ResumableSessions } from './resumable-sessions.js';
 import {
@@ -33,7 +40,7 @@ import {
   starttlsFeature,
   tlsFailure,
 } from './sasl-elements.js';
-import { NS_SM, parseH, StreamManagement, smFailed } from './xep0198-stream-management.js';
+import { isStanza, NS_SM, parseH, StreamManagement, smFailed } from './xep0198-stream-management.js';
 import type { XmppTransport } from './xmpp-transport.js';
 
 export interface C2sOptions {
@@ -300,10 +307,13 @@ export class C2sStream implements StreamFramingHandler {
 
   async #bound(session: BoundSession, stanza: Element): Promise<void> {
     if (stanza.xmlns === NS_SM) return this.#streamManagement(session, stanza);
+    // Other top-level elements (XEP-0352 <active/>, …) go to the module that owns them; not counted (XEP-0198 §4).
+    if (!isStanza(stanza)) {
+      if (await this.#o.hub.hooks.run(nonzaReceived, { session, element: stanza })) return;
+      return this.close('unsupported-stanza-type', `<${stanza.name}> is not supported here`);
+    }
     // XEP-0198 §4: h counts every stanza the server received (handled or answered with an error).
     session.sm?.countHandled();
-    if (!['message', 'presence', 'iq'].includes(stanza.name))
-      return this.close('unsupported-stanza-type', `<${stanza.name}> is not supported here`);
     if (stanza.name === 'iq' && stanza.attr('type') === 'set' && stanza.getChild('session', NS_SESSION))
       return this.#sessionResult(stanza);
     // RFC 6120 §8.1.2.1: the server stamps 'from'; a client may only name itself.
@@ -384,6 +394,7 @@ export class C2sStream implements StreamFramingHandler {
     session.remoteAddress = this.#transport.remoteAddress;
     this.#state = { kind: 'bound', session };
     this.#send(el('resumed', { xmlns: NS_SM, previd: session.sm.id, h: String(session.sm.handled) }));
+    void this.#o.hub.hooks.notify(sessionResumed, session);
     for (const stanza of session.sm.takeForResend()) session.send(stanza);
     this.#o.log.info({ stream: this.#streamId, jid: session.jid }, 'XMPP session resumed');
   }
