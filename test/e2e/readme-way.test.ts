@@ -18,7 +18,9 @@ describe('herald serve --demo, as a user runs it', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
-    const [http, https, xmpp, xmpps] = [
+    const [http, https, xmpp, xmpps, sip, sips] = [
+      await freePort(),
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -31,6 +33,8 @@ describe('herald serve --demo, as a user runs it', () => {
       HERALD_HTTPS_PORT: String(https),
       HERALD_XMPP_PORT: String(xmpp),
       HERALD_XMPPS_PORT: String(xmpps),
+      HERALD_SIP_PORT: String(sip),
+      HERALD_SIPS_PORT: String(sips),
       HERALD_LOG_LEVEL: 'warn',
     };
     base = `http://127.0.0.1:${http}`;
