@@ -1,0 +1,66 @@
+/**
+ * Digest nonces for SIP (RFC 3261 §22.4, RFC 7616 §3.3, RFC 8760): stateless, signed and dated,
+ * so any node can check one; a nonce older than `maxAgeMs` is *stale* (the client retries with
+ * `stale=true` and no new password prompt). Replays are refused by requiring each nonce's nc
+ * to grow (RFC 7616 §3.4.5), tracked in bounded memory.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type NonceCheck = 'valid' | 'stale' | 'invalid';
+
+export class DigestNonces {
+  readonly #secret: Buffer;
+  readonly #maxAgeMs: number;
+  readonly #random: (bytes: number) => Buffer;
+  readonly #lastNc = new Map<string, number>();
+  readonly #maxTracked: number;
+
+  constructor(options: {
+    secret: Buffer;
+    maxAgeMs: number;
+    random: (bytes: number) => Buffer;
+    maxTracked?: number;
+  }) {
+    this.#secret = options.secret;
+    this.#maxAgeMs = options.maxAgeMs;
+    this.#random = options.random;
+    this.#maxTracked = options.maxTracked ?? 100_000;
+  }
+
+  issue(now: number): string {
+    const body = Buffer.alloc(16);
+    body.writeBigUInt64BE(BigInt(Math.floor(now)), 0);
+    this.#random(8).copy(body, 8);
+    return Buffer.concat([body, this.#sign(body)]).toString('base64url');
+  }
+
+  check(nonce: string, now: number): NonceCheck {
+    const raw = Buffer.from(nonce, 'base64url');
+    if (raw.length !== 32 || raw.toString('base64url') !== nonce) return 'invalid';
+    const body = raw.subarray(0, 16);
+    if (!timingSafeEqual(raw.subarray(16), this.#sign(body))) return 'invalid';
+    const issuedAt = Number(body.readBigUInt64BE(0));
+    if (issuedAt > now + 60_000) return 'invalid';
+    return now - issuedAt > this.#maxAgeMs ? 'stale' : 'valid';
+  }
+
+  /** RFC 7616 §3.4.5: accepts `nc` (8 hex digits) only if higher than any seen with this nonce. */
+  acceptCount(nonce: string, nc: string): boolean {
+    if (!/^[0-9a-fA-F]{8}$/.test(nc)) return false;
+    const count = Number.parseInt(nc, 16);
+    const last = this.#lastNc.get(nonce) ?? 0;
+    if (count <= last) return false;
+    this.#lastNc.delete(nonce);
+    this.#lastNc.set(nonce, count);
+    while (this.#lastNc.size > this.#maxTracked) {
+      const oldest = this.#lastNc.keys().next().value;
+      if (oldest === undefined) break;
+      this.#lastNc.delete(oldest);
+    }
+    return true;
+  }
+
+  #sign(body: Buffer): Buffer {
+    return createHmac('sha256', this.#secret).update(body).digest().subarray(0, 16);
+  }
+}
