@@ -74,8 +74,8 @@ export interface AccountStore {
   /** Fails with HERALD_ERR_NOT_FOUND for an unknown user. */
   setCredentials(id: UserId, credentials: StoredCredentials): Promise<void>;
   /**
-   * Removes the user, their credentials, device associations, roster, block list and offline
-   * messages; false if there was none.
+   * Removes the user, their credentials, device associations, roster, block list, offline
+   * messages and PEP nodes; false if there was none.
    */
   deleteUser(id: UserId): Promise<boolean>;
 }
@@ -269,6 +269,72 @@ export interface OfflineStore {
   count(userId: UserId): Promise<number>;
 }
 
+// ---------------------------------------------------------------- personal eventing (XEP-0163 over XEP-0060)
+
+/** XEP-0060 §4.5: who may retrieve a node's items; Herald's PEP offers these (XEP-0163 §5). */
+export type PepAccessModel = 'presence' | 'open' | 'whitelist';
+
+/** XEP-0060 pubsub#send_last_published_item, as PEP uses it (XEP-0163 §4.3.4). */
+export type PepSendLastItem = 'never' | 'on_sub_and_presence';
+
+/** One node of a user's personal eventing service (XEP-0163 §2.1: every account a pubsub service). */
+export interface PepNodeRecord {
+  readonly userId: UserId;
+  /** The NodeID, unique per user (XEP-0163 §2.3: usually the payload's namespace). */
+  readonly node: string;
+  readonly accessModel: PepAccessModel;
+  /** How many items the node keeps, the newest (pubsub#max_items); at least 1. */
+  readonly maxItems: number;
+  readonly sendLastItem: PepSendLastItem;
+  readonly createdAt: number;
+}
+
+/** One published item of a node. */
+export interface PepItemRecord {
+  readonly userId: UserId;
+  readonly node: string;
+  /** The ItemID, unique in its node. */
+  readonly id: string;
+  /** The payload as its protocol adapter serialised it (XMPP: one XML element). */
+  readonly payload: string;
+  /** The full address of the endpoint that published it. */
+  readonly publisher: string;
+  readonly publishedAt: number;
+}
+
+/**
+ * The nodes and items of every user's PEP service. A node belongs to its user and an item to its
+ * node: both go with them. "Newest" is the order of publication (a re-published ItemID becomes
+ * the newest), kept by the store, never by comparing times.
+ */
+export interface PepStore {
+  /** The user's nodes, ordered by NodeID (code-point order). */
+  listNodes(userId: UserId): Promise<PepNodeRecord[]>;
+  getNode(userId: UserId, node: string): Promise<PepNodeRecord | undefined>;
+  /**
+   * Creates the node unless it exists or the user already has `maxNodes` nodes (atomic: two
+   * concurrent calls cannot pass the limit together). HERALD_ERR_NOT_FOUND naming userId for an
+   * unknown user.
+   */
+  createNode(node: PepNodeRecord, maxNodes: number): Promise<'created' | 'exists' | 'limit-reached'>;
+  /** Replaces an existing node's configuration, dropping the oldest items beyond its maxItems; false if there is no such node. */
+  updateNode(node: PepNodeRecord): Promise<boolean>;
+  /** Removes the node and its items; false if there was none. */
+  deleteNode(userId: UserId, node: string): Promise<boolean>;
+  /**
+   * Stores the item as the node's newest, replacing one with the same id, then drops the oldest
+   * beyond the node's maxItems; returns the ids dropped so. HERALD_ERR_NOT_FOUND naming node when
+   * the node does not exist.
+   */
+  putItem(item: PepItemRecord): Promise<string[]>;
+  /** At most `limit` items of the node, newest first. */
+  getItems(userId: UserId, node: string, limit: number): Promise<PepItemRecord[]>;
+  /** The node's items with these ids (those that exist), newest first. */
+  getItemsById(userId: UserId, node: string, ids: readonly string[]): Promise<PepItemRecord[]>;
+  /** False if there was no such item. */
+  deleteItem(userId: UserId, node: string, id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- live endpoints (SPEC M1, M2; DESIGN.md "Who owns which state")
 
 export type EndpointProtocol = 'xmpp' | 'sip' | 'web';
@@ -338,6 +404,7 @@ export interface StoreTransaction {
   readonly roster: RosterStore;
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
+  readonly pep: PepStore;
 }
 
 export interface Store extends StoreTransaction {
@@ -357,4 +424,46 @@ export interface Store extends StoreTransaction {
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- uploaded files (XEP-0363)
+
+export type FileId = Brand<string, 'FileId'>;
+export const asFileId = (id: string): FileId => id as FileId;
+
+/** What is known of one uploaded file; the bytes are the FileStore's. */
+export interface StoredFileRecord {
+  /** Random, URL-safe ([A-Za-z0-9_-]); made by the core, never taken from a client. */
+  readonly id: FileId;
+  /** Who uploaded it (whose quota it counts against). */
+  readonly userId: UserId;
+  /** The name the client gave; kept as data only, never used as a path. */
+  readonly name: string;
+  /** A lower-case media type essence (type/subtype). */
+  readonly contentType: string;
+  readonly size: number;
+  readonly createdAt: number;
+}
+
+/**
+ * Uploaded files and their records (on disk in infra/files). Records live with the bytes rather
+ * than in the Store, so that a file and what is known of it appear and go together, and the quota
+ * never counts a file that is not there (or misses one that is).
+ */
+export interface FileStore {
+  /**
+   * Stores `content` under `record.id`: atomic (readers see the whole file or nothing) and
+   * durable once it resolves. If `content` throws, nothing stays and the error propagates.
+   * Fails with HERALD_ERR_CONFLICT when the id is taken.
+   */
+  put(record: StoredFileRecord, content: AsyncIterable<Uint8Array>): Promise<void>;
+  /**
+   * The record and a way to read the bytes, or undefined. `read()` opens the file only when
+   * iterated; each iteration reads it from the start.
+   */
+  open(id: FileId): Promise<{ record: StoredFileRecord; read(): AsyncIterable<Uint8Array> } | undefined>;
+  /** False if there was none. */
+  remove(id: FileId): Promise<boolean>;
+  /** Total bytes of the user's stored files. */
+  usage(userId: UserId): Promise<number>;
 }

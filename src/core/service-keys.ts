@@ -1,9 +1,11 @@
 /** The names under which the composition root publishes core services to modules (ctx.use). */
 import { serviceKey } from '../kernel/services.js';
 import type { DirectoryService } from './directory/directory-service.js';
+import type { UploadService } from './files/upload-service.js';
 import type { AccountService } from './identity/account-service.js';
 import type { AuthService } from './identity/auth-service.js';
 import type { MessageService } from './messaging/message-service.js';
+import type { PepService } from './pep/pep-service.js';
 import type { SessionRegistry, Store } from './ports.js';
 import type { BlockService } from './roster/block-service.js';
 import type { RosterService } from './roster/roster-service.js';
@@ -16,3 +18,5 @@ export const rosterServiceKey = serviceKey<RosterService>('core.roster');
 export const blockServiceKey = serviceKey<BlockService>('core.blocks');
 export const messageServiceKey = serviceKey<MessageService>('core.messages');
 export const sessionRegistryKey = serviceKey<SessionRegistry>('core.sessions');
+export const pepServiceKey = serviceKey<PepService>('core.pep');
+export const uploadServiceKey = serviceKey<UploadService>('core.uploads');

@@ -1,7 +1,8 @@
 /**
  * Builds one Fastify instance — the HTTP and the HTTPS listener each get one from the same
  * groups: /health and /metrics (open), /api/v1/* (authenticated, with its OpenAPI document at
- * /api/v1/openapi.json), and the web client's files at /.
+ * /api/v1/openapi.json), groups mounted at their own prefix (the open XEP-0363 upload URLs at
+ * /upload/*), and the web client's files at /.
  */
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
@@ -129,7 +130,7 @@ export async function buildHttpApp(o: HttpAppOptions): Promise<FastifyInstance> 
           });
         await group.register(scope);
       },
-      { prefix: '/api/v1' },
+      { prefix: group.prefix ?? '/api/v1' },
     );
   }
 

@@ -11,6 +11,11 @@ export interface HttpRouteGroup {
   readonly name: string;
   /** Whether every route of the group needs an authenticated principal (default true). */
   readonly authenticated?: boolean;
+  /**
+   * Where the group's routes are mounted (default '/api/v1'); '' mounts them at the root, for
+   * URLs that are not part of the REST API (XEP-0363 upload URLs).
+   */
+  readonly prefix?: string;
   register(app: FastifyInstance): void | Promise<void>;
 }
 

@@ -1,12 +1,16 @@
 /** Builds the core services over a store, the same way for the server and the admin CLI. */
+import { join } from 'node:path';
 import { DirectoryService } from '../core/directory/directory-service.js';
+import { UploadService } from '../core/files/upload-service.js';
 import { AccountService } from '../core/identity/account-service.js';
 import { AuthService } from '../core/identity/auth-service.js';
 import { MessageService } from '../core/messaging/message-service.js';
+import { PepService } from '../core/pep/pep-service.js';
 import type { PasswordHasher, SessionRegistry, Store } from '../core/ports.js';
 import { BlockService } from '../core/roster/block-service.js';
 import { RosterService } from '../core/roster/roster-service.js';
 import { argon2PasswordHasher } from '../infra/crypto/argon2-password-hasher.js';
+import { DiskFileStore } from '../infra/files/disk-file-store.js';
 import { MemorySessionRegistry } from '../infra/session/memory-session-registry.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
@@ -20,6 +24,8 @@ export interface CoreServices {
   readonly blocks: BlockService;
   readonly sessions: SessionRegistry;
   readonly messages: MessageService;
+  readonly uploads: UploadService;
+  readonly pep: PepService;
 }
 
 export function createCoreServices(input: {
@@ -52,6 +58,7 @@ export function createCoreServices(input: {
   // DESIGN.md: the session registry is memory on one node; the cluster (S2) puts it in Redis.
   const sessions = new MemorySessionRegistry();
   const messages = new MessageService({ store, clock, ids, sessions, domain: config.domain });
+  const pep = new PepService({ store, clock, ids, domain: config.domain, presence: roster, blocks });
   return {
     accounts,
     auth,
@@ -60,5 +67,8 @@ export function createCoreServices(input: {
     blocks,
     sessions,
     messages,
+    // XEP-0363: files under <dataDir>/uploads; the store touches the disk only when first used.
+    uploads: new UploadService({ files: new DiskFileStore(join(config.dataDir, 'uploads')), clock, ids }),
+    pep,
   };
 }

@@ -18,9 +18,11 @@ import {
   blockServiceKey,
   directoryServiceKey,
   messageServiceKey,
+  pepServiceKey,
   rosterServiceKey,
   sessionRegistryKey,
   storeKey,
+  uploadServiceKey,
 } from '../core/service-keys.js';
 import { buildHttpApp } from '../http/http-app.js';
 import { HttpRouteRegistry, httpRoutesKey } from '../http/http-routes.js';
@@ -135,7 +137,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.provide(rosterServiceKey, core.roster, 'main');
     services.provide(blockServiceKey, core.blocks, 'main');
     services.provide(messageServiceKey, core.messages, 'main');
+    services.provide(pepServiceKey, core.pep, 'main');
     services.provide(sessionRegistryKey, core.sessions, 'main');
+    services.provide(uploadServiceKey, core.uploads, 'main');
     services.provide(httpRoutesKey, routes, 'main');
     services.provide(webSocketEndpointsKey, webSockets, 'main');
     services.provide(tlsMaterialKey, { cert: tls.cert, key: tls.key }, 'main');

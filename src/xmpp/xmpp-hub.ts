@@ -57,6 +57,7 @@ export class XmppHub {
   readonly #features: { owner: string; provide: StreamFeatureProvider }[] = [];
   readonly #serverDisco = new Set<string>();
   readonly #accountDisco = new Set<string>();
+  readonly #discoForms = { server: new Map<string, Element>(), account: new Map<string, Element>() };
   #message: StanzaHandler | null = null;
   #presence: StanzaHandler | null = null;
 
@@ -96,6 +97,22 @@ export class XmppHub {
 
   discoFeatures(target: IqTarget): string[] {
     return [...(target === 'server' ? this.#serverDisco : this.#accountDisco)].sort();
+  }
+
+  /**
+   * XEP-0128 §2: a result data form disco#info carries after the features; one per FORM_TYPE
+   * (XEP-0115 §5.4 forbids two, as entity capabilities hash them).
+   */
+  discoExtension(target: IqTarget, formType: string, form: Element): () => void {
+    const forms = this.#discoForms[target];
+    if (forms.has(formType))
+      throw new HeraldError('HERALD_ERR_MODULE', `disco extension ${formType} is registered twice`, formType);
+    forms.set(formType, form);
+    return () => forms.delete(formType);
+  }
+
+  discoExtensions(target: IqTarget): Element[] {
+    return [...this.#discoForms[target].values()];
   }
 
   streamFeature(owner: string, provide: StreamFeatureProvider): void {

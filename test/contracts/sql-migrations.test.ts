@@ -110,6 +110,29 @@ async function seedUserRows(db: Kysely<Database>, userId: string): Promise<void>
   await db.insertInto('roster_versions').values({ user_id: userId, version: 1 }).execute();
   await db.insertInto('block_list').values({ user_id: userId, address: 'x@y' }).execute();
   await db.insertInto('offline_messages').values(offlineRow(userId)).execute();
+  await db
+    .insertInto('pep_nodes')
+    .values({
+      user_id: userId,
+      node: 'urn:xmpp:bookmarks:1',
+      access_model: 'whitelist',
+      max_items: 10,
+      send_last_item: 'never',
+      created_at: 1,
+    })
+    .execute();
+  await db.insertInto('pep_items').values(pepItemRow(userId)).execute();
+}
+
+function pepItemRow(userId: string) {
+  return {
+    user_id: userId,
+    node: 'urn:xmpp:bookmarks:1',
+    item_id: 'room@muc.example.com',
+    payload: '<conference/>',
+    publisher: 'alice@example.com/laptop',
+    published_at: 1,
+  };
 }
 
 const probe = (name: string, fails: boolean): NumberedMigration => ({
@@ -125,13 +148,21 @@ const probe = (name: string, fails: boolean): NumberedMigration => ({
 // Named to sort after every real migration, as a next one would.
 const FAILING_RUN = [...MIGRATIONS, probe('9000-probe-ok', false), probe('9001-probe-fails', true)];
 const ALL = MIGRATIONS.map((migration) => migration.name);
-const TABLES = ['users', 'roster_items', 'roster_versions', 'block_list', 'offline_messages'];
+const TABLES = [
+  'users',
+  'roster_items',
+  'roster_versions',
+  'block_list',
+  'offline_messages',
+  'pep_nodes',
+  'pep_items',
+];
 
 for (const target of targets) {
   describe(`SQL migrations on ${target.name}`, { skip: target.skip }, () => {
     it('applies every migration once; running again applies none', () =>
       withDatabase(target, async (db, kind) => {
-        assert.deepEqual(ALL, ['0001-accounts-and-directory', '0002-roster-blocks-offline']);
+        assert.deepEqual(ALL, ['0001-accounts-and-directory', '0002-roster-blocks-offline', '0003-pep']);
         assert.deepEqual(await migrateToLatest(db, kind), ALL);
         assert.deepEqual(await migrateToLatest(db, kind), []);
         assert.deepEqual(await appliedNames(db), ALL);
@@ -153,11 +184,18 @@ for (const target of targets) {
           .insertInto('users')
           .values({ id: 'u1', username: 'alice', ...person })
           .execute();
-        assert.deepEqual(await migrateToLatest(db, kind), ['0002-roster-blocks-offline']);
+        assert.deepEqual(await migrateToLatest(db, kind), ALL.slice(1));
         assert.deepEqual(await appliedNames(db), ALL);
         await seedUserRows(db, 'u1');
         await db.deleteFrom('users').where('id', '=', 'u1').execute();
-        for (const table of ['roster_items', 'roster_versions', 'block_list', 'offline_messages'] as const) {
+        const owned = [
+          'roster_items',
+          'roster_versions',
+          'block_list',
+          'offline_messages',
+          'pep_nodes',
+        ] as const;
+        for (const table of [...owned, 'pep_items'] as const) {
           const left = await db.selectFrom(table).select('user_id').execute();
           assert.deepEqual(left, [], `${table}: ON DELETE CASCADE`);
         }
@@ -252,6 +290,11 @@ for (const target of targets) {
             run: () => db.insertInto('block_list').values({ user_id: 'nobody', address: 'x@y' }).execute(),
             code: 'HERALD_ERR_NOT_FOUND',
             field: kind === 'postgres' ? 'userId' : undefined,
+          },
+          {
+            run: () => db.insertInto('pep_items').values(pepItemRow('u1')).execute(),
+            code: 'HERALD_ERR_CONFLICT',
+            field: 'id',
           },
           // SQLite's foreign-key error names no key, hence the explicit checks in the stores.
           {

@@ -8,6 +8,7 @@ import { describeBlockListContract } from './store-contract-blocks.js';
 import { describeDeviceContract } from './store-contract-devices.js';
 import { describeDirectoryContract } from './store-contract-directory.js';
 import { describeOfflineContract } from './store-contract-offline.js';
+import { describePepContract } from './store-contract-pep.js';
 import { describeRosterContract } from './store-contract-roster.js';
 import { describeStoreWideContract } from './store-contract-transactions.js';
 import type { OpenStoreFixture } from './store-fixtures.js';
@@ -32,6 +33,7 @@ export function describeStoreContract(
     describeRosterContract(open);
     describeBlockListContract(open);
     describeOfflineContract(open);
+    describePepContract(open);
     describeStoreWideContract(open);
   });
 }

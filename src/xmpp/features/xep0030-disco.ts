@@ -4,7 +4,7 @@
  * disco feature list is generated from the module manifests, so it never drifts).
  */
 import { defineModule } from '../../kernel/module.js';
-import { el } from '../../xml/index.js';
+import { type Element, el } from '../../xml/index.js';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from '../namespaces.js';
 import { xmppHubKey } from '../xmpp-hub.js';
 
@@ -22,6 +22,7 @@ export const discoModule = defineModule({
     const info = (
       identity: { category: string; type: string; name?: string },
       features: string[],
+      extensions: Element[] = [],
       node?: string,
     ) =>
       el(
@@ -29,6 +30,7 @@ export const discoModule = defineModule({
         { xmlns: NS_DISCO_INFO, node },
         el('identity', identity),
         ...features.map((v) => el('feature', { var: v })),
+        ...extensions, // XEP-0128 §2: extended information as data forms after the features
       );
     const offs = [
       hub.iq(
@@ -39,7 +41,11 @@ export const discoModule = defineModule({
           // §3.1: a node the server does not know is item-not-found.
           if (payload.attr('node')) return { error: 'item-not-found' };
           return {
-            result: info({ category: 'server', type: 'im', name: 'Herald' }, hub.discoFeatures('server')),
+            result: info(
+              { category: 'server', type: 'im', name: 'Herald' },
+              hub.discoFeatures('server'),
+              hub.discoExtensions('server'),
+            ),
           };
         },
         ctx.module,
@@ -61,7 +67,13 @@ export const discoModule = defineModule({
         NS_DISCO_INFO,
         async ({ payload }) => {
           if (payload.attr('node')) return { error: 'item-not-found' };
-          return { result: info({ category: 'account', type: 'registered' }, hub.discoFeatures('account')) };
+          return {
+            result: info(
+              { category: 'account', type: 'registered' },
+              hub.discoFeatures('account'),
+              hub.discoExtensions('account'),
+            ),
+          };
         },
         ctx.module,
       ),

@@ -82,6 +82,8 @@ export class MemoryAccountStore implements AccountStore {
     tables.rosterVersions.delete(id);
     tables.blockLists.delete(id);
     tables.offlineMessages.delete(id);
+    tables.pepNodes.delete(id);
+    tables.pepItems.delete(id);
     return true;
   }
 

@@ -8,6 +8,7 @@ import type {
   BlockListStore,
   DirectoryStore,
   OfflineStore,
+  PepStore,
   RosterStore,
   Store,
   StoreHealth,
@@ -18,6 +19,7 @@ import { MemoryAccountStore } from './memory-account-store.js';
 import { MemoryBlockListStore } from './memory-block-list-store.js';
 import { MemoryDirectoryStore } from './memory-directory-store.js';
 import { MemoryOfflineStore } from './memory-offline-store.js';
+import { MemoryPepStore } from './memory-pep-store.js';
 import { MemoryRosterStore } from './memory-roster-store.js';
 import { emptyTables, type MemoryTables, snapshotTables } from './memory-tables.js';
 
@@ -51,6 +53,7 @@ export class MemoryStore implements Store {
   readonly roster: RosterStore;
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
+  readonly pep: PepStore;
   #committed: MemoryTables = emptyTables();
   readonly #queue = new SerialQueue();
   readonly #guard = new StoreGuard();
@@ -62,6 +65,7 @@ export class MemoryStore implements Store {
     this.roster = this.#guard.outer(serialised(new MemoryRosterStore(committed), this.#queue));
     this.blocks = this.#guard.outer(serialised(new MemoryBlockListStore(committed), this.#queue));
     this.offline = this.#guard.outer(serialised(new MemoryOfflineStore(committed), this.#queue));
+    this.pep = this.#guard.outer(serialised(new MemoryPepStore(committed), this.#queue));
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -75,6 +79,7 @@ export class MemoryStore implements Store {
           roster: bind(new MemoryRosterStore(tables)),
           blocks: bind(new MemoryBlockListStore(tables)),
           offline: bind(new MemoryOfflineStore(tables)),
+          pep: bind(new MemoryPepStore(tables)),
         });
         this.#committed = draft;
         return result;

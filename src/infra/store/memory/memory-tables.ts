@@ -13,6 +13,8 @@ import type {
   LineRecord,
   OfflineMessageRecord,
   PartitionRecord,
+  PepItemRecord,
+  PepNodeRecord,
   RosterItemRecord,
   StoredCredentials,
   UserId,
@@ -38,6 +40,10 @@ export interface MemoryTables {
   readonly blockLists: Map<UserId, ReadonlySet<string>>;
   /** user → message id → the message waiting for them; ids are unique across users. */
   readonly offlineMessages: Map<UserId, ReadonlyMap<string, OfflineMessageRecord>>;
+  /** user → NodeID → the PEP node. */
+  readonly pepNodes: Map<UserId, ReadonlyMap<string, PepNodeRecord>>;
+  /** user → NodeID → the node's items, oldest first. */
+  readonly pepItems: Map<UserId, ReadonlyMap<string, readonly PepItemRecord[]>>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -54,6 +60,8 @@ export function emptyTables(): MemoryTables {
     rosterVersions: new Map(),
     blockLists: new Map(),
     offlineMessages: new Map(),
+    pepNodes: new Map(),
+    pepItems: new Map(),
   };
 }
 
@@ -72,6 +80,8 @@ export function snapshotTables(tables: MemoryTables): MemoryTables {
     rosterVersions: new Map(tables.rosterVersions),
     blockLists: new Map(tables.blockLists),
     offlineMessages: new Map(tables.offlineMessages),
+    pepNodes: new Map(tables.pepNodes),
+    pepItems: new Map(tables.pepItems),
   };
 }
 

@@ -8,6 +8,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } f
 import { HeraldError, isHeraldError } from '../../../kernel/errors.js';
 import { accountsAndDirectory } from './migrations/0001-accounts-and-directory.js';
 import { rosterBlocksOffline } from './migrations/0002-roster-blocks-offline.js';
+import { pep } from './migrations/0003-pep.js';
 import { toStoreError } from './sql-errors.js';
 import type { Database, SqlKind } from './sql-schema.js';
 
@@ -21,6 +22,7 @@ export interface NumberedMigration {
 export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0001-accounts-and-directory', build: accountsAndDirectory },
   { name: '0002-roster-blocks-offline', build: rosterBlocksOffline },
+  { name: '0003-pep', build: pep },
 ];
 
 export const MIGRATION_TABLE = 'herald_migration';

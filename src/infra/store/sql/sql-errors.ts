@@ -35,6 +35,10 @@ const FIELDS: Readonly<Record<string, string>> = {
   'block_list(user_id,address)': 'address',
   'offline_messages(id)': 'id',
   'offline_messages(user_id)': 'userId',
+  'pep_nodes(user_id)': 'userId',
+  'pep_nodes(user_id,node)': 'node',
+  'pep_items(user_id,node)': 'node',
+  'pep_items(user_id,node,item_id)': 'id',
 };
 
 const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|NOTADB|CORRUPT)/;

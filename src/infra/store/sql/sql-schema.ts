@@ -1,9 +1,11 @@
 /**
  * The tables of the SQL store (migrations/0001-accounts-and-directory.ts,
- * 0002-roster-blocks-offline.ts), as Kysely sees them.
+ * 0002-roster-blocks-offline.ts, 0003-pep.ts), as Kysely sees them.
  * Times are integer milliseconds (bigint, read back as numbers); booleans are integers 0/1 in
  * both dialects, because better-sqlite3 cannot bind JavaScript booleans.
  */
+import type { Generated } from 'kysely';
+
 export interface UsersTable {
   id: string;
   username: string;
@@ -118,6 +120,26 @@ export interface OfflineMessagesTable {
   payload_body: string | null;
 }
 
+export interface PepNodesTable {
+  user_id: string;
+  node: string;
+  access_model: string;
+  max_items: number;
+  send_last_item: string;
+  created_at: number;
+}
+
+export interface PepItemsTable {
+  /** Publication order, made by the database. */
+  seq: Generated<number>;
+  user_id: string;
+  node: string;
+  item_id: string;
+  payload: string;
+  publisher: string;
+  published_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_credentials: UserCredentialsTable;
@@ -133,6 +155,8 @@ export interface Database {
   roster_versions: RosterVersionsTable;
   block_list: BlockListTable;
   offline_messages: OfflineMessagesTable;
+  pep_nodes: PepNodesTable;
+  pep_items: PepItemsTable;
 }
 
 export type SqlKind = 'sqlite' | 'postgres';

@@ -10,6 +10,7 @@ import type {
   BlockListStore,
   DirectoryStore,
   OfflineStore,
+  PepStore,
   RosterStore,
   Store,
   StoreHealth,
@@ -23,6 +24,7 @@ import { SqlBlockListStore } from './sql-block-list-store.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { toStoreError } from './sql-errors.js';
 import { SqlOfflineStore } from './sql-offline-store.js';
+import { SqlPepStore } from './sql-pep-store.js';
 import { SqlRosterStore } from './sql-roster-store.js';
 import { SqlRunner } from './sql-runner.js';
 import type { Database, SqlKind } from './sql-schema.js';
@@ -33,6 +35,7 @@ export class SqlStore implements Store {
   readonly roster: RosterStore;
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
+  readonly pep: PepStore;
   readonly #db: Kysely<Database>;
   readonly #guard = new StoreGuard();
 
@@ -59,6 +62,7 @@ export class SqlStore implements Store {
     this.roster = this.#guard.outer(new SqlRosterStore(runner));
     this.blocks = this.#guard.outer(new SqlBlockListStore(runner));
     this.offline = this.#guard.outer(new SqlOfflineStore(runner, kind));
+    this.pep = this.#guard.outer(new SqlPepStore(runner, kind));
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -74,6 +78,7 @@ export class SqlStore implements Store {
               roster: bind(new SqlRosterStore(runner)),
               blocks: bind(new SqlBlockListStore(runner)),
               offline: bind(new SqlOfflineStore(runner, this.kind)),
+              pep: bind(new SqlPepStore(runner, this.kind)),
             });
           } catch (error) {
             isWorkError = true;

@@ -1,0 +1,21 @@
+export { accessRefusal, type PepRelation } from './pep-access.js';
+export { type PepError, type PepErrorReason, type PepResult, refused, succeeded } from './pep-errors.js';
+export type { LastPublished, PepEvent, PepItem, PepNotification } from './pep-events.js';
+export {
+  configWith,
+  DEFAULT_NODE_CONFIG,
+  DEFAULT_PEP_LIMITS,
+  meetsPreconditions,
+  type PepLimits,
+  type PepNodeConfig,
+  type PepNodeOptions,
+} from './pep-node-config.js';
+export type {
+  ConfigureRequest,
+  ItemsRequest,
+  NodeRequest,
+  PresenceRelations,
+  PublishRequest,
+  RetractRequest,
+} from './pep-requests.js';
+export { PepService, type PepServiceOptions } from './pep-service.js';
