@@ -55,6 +55,18 @@ export const KernelConfigSchema = Type.Object(
         description: 'failed logins allowed per client address in a minute (offices share addresses)',
       }),
     }),
+    messaging: section({
+      forkPolicy: Type.Union([Type.Literal('lock-on-reply'), Type.Literal('all')], {
+        default: 'lock-on-reply',
+        description: 'SPEC M2: fork to all resources, and lock on the one that replies (XEP-0296) or not',
+      }),
+      offlineQuota: Type.Integer({
+        default: 1000,
+        minimum: 0,
+        maximum: 100_000,
+        description: 'offline messages per user',
+      }),
+    }),
     log: section({
       level: Type.Union(
         ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),

@@ -57,7 +57,15 @@ export function createCoreServices(input: {
   const roster = new RosterService({ store, clock, domain: config.domain, blocks });
   // DESIGN.md: the session registry is memory on one node; the cluster (S2) puts it in Redis.
   const sessions = new MemorySessionRegistry();
-  const messages = new MessageService({ store, clock, ids, sessions, domain: config.domain });
+  const messages = new MessageService({
+    store,
+    clock,
+    ids,
+    sessions,
+    domain: config.domain,
+    policy: config.messaging.forkPolicy,
+    offlineQuota: config.messaging.offlineQuota,
+  });
   const pep = new PepService({ store, clock, ids, domain: config.domain, presence: roster, blocks });
   return {
     accounts,
