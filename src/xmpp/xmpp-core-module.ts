@@ -13,7 +13,11 @@ export const xmppCoreModule = defineModule({
   setup(ctx) {
     ctx.provide(
       xmppHubKey,
-      new XmppHub(ctx.domain, ctx.log, { maxResourcesPerUser: ctx.options.maxResourcesPerUser }),
+      new XmppHub(ctx.domain, ctx.log, {
+        maxResourcesPerUser: ctx.options.maxResourcesPerUser,
+        clock: ctx.clock,
+        ids: ctx.ids,
+      }),
     );
   },
 });

@@ -4,8 +4,10 @@
  * router that sends a client's stanza where RFC 6120 §10 and RFC 6121 §8 say it goes.
  */
 import { type BareJid, bareJid, isBareJid, type Jid, jidDomain, parseJid } from '../core/address/jid.js';
+import { type Clock, systemClock, type TimerHandle } from '../kernel/clock.js';
 import { HeraldError } from '../kernel/errors.js';
 import { Hooks, handleHook, notifyHook } from '../kernel/hooks.js';
+import type { IdSource } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
 import { serviceKey } from '../kernel/services.js';
 import { type Element, el } from '../xml/index.js';
@@ -50,6 +52,30 @@ export const sessionResumed = notifyHook<XmppSession>('xmpp.session-resumed');
 /** Before the session's resources are released (it may still be sent to, if its stream is open). */
 export const sessionEnding = notifyHook<{ session: XmppSession; reason: string }>('xmpp.session-ending');
 
+/** A disco#info identity (XEP-0030 §3.1): category and type from the registry, an optional name. */
+export interface DiscoIdentity {
+  readonly category: string;
+  readonly type: string;
+  readonly name?: string;
+}
+
+export interface XmppHubOptions {
+  readonly maxResourcesPerUser: number;
+  /** Timers of server-originated IQs (STYLE habit 8); the system clock when absent. */
+  readonly clock?: Clock;
+  /** Ids of server-originated IQs; a counter when absent. */
+  readonly ids?: IdSource;
+  /** Server-originated IQs one session may have unanswered at once (STYLE habit 15). */
+  readonly maxPendingRequestsPerSession?: number;
+}
+
+interface PendingRequest {
+  readonly session: XmppSession;
+  readonly resolve: (answer: Element) => void;
+  readonly reject: (error: HeraldError) => void;
+  readonly timer: TimerHandle;
+}
+
 export class XmppHub {
   readonly sessions: XmppSessionManager;
   readonly hooks: Hooks;
@@ -58,16 +84,27 @@ export class XmppHub {
   readonly #serverDisco = new Set<string>();
   readonly #accountDisco = new Set<string>();
   readonly #discoForms = { server: new Map<string, Element>(), account: new Map<string, Element>() };
+  readonly #identities = { server: [] as DiscoIdentity[], account: [] as DiscoIdentity[] };
+  readonly #pending = new Map<string, PendingRequest>();
+  readonly #clock: Clock;
+  readonly #nextId: () => string;
+  readonly #maxPending: number;
   #message: StanzaHandler | null = null;
   #presence: StanzaHandler | null = null;
 
   constructor(
     readonly domain: string,
     readonly log: Logger,
-    options: { maxResourcesPerUser: number },
+    options: XmppHubOptions,
   ) {
     this.sessions = new XmppSessionManager(options);
     this.hooks = new Hooks((hook, error) => log.error({ err: error, hook }, 'XMPP hook listener failed'));
+    this.#clock = options.clock ?? systemClock;
+    let n = 0;
+    const ids = options.ids;
+    this.#nextId = ids ? () => `herald-${ids.next()}` : () => `herald-${++n}`;
+    this.#maxPending = options.maxPendingRequestsPerSession ?? 16;
+    this.hooks.on(sessionEnding, ({ session }) => this.#abandon(session, 'the session ended'));
   }
 
   // ------------------------------------------------------------------ registration
@@ -93,6 +130,28 @@ export class XmppHub {
 
   discoFeature(target: IqTarget, namespace: string): void {
     (target === 'server' ? this.#serverDisco : this.#accountDisco).add(namespace);
+  }
+
+  /**
+   * XEP-0030 §3.1: an identity besides the built-in one (server/im, account/registered), e.g.
+   * XEP-0163 §6.1's pubsub/pep of every account.
+   */
+  discoIdentity(target: IqTarget, identity: DiscoIdentity): () => void {
+    const list = this.#identities[target];
+    if (list.some((i) => i.category === identity.category && i.type === identity.type))
+      throw new HeraldError(
+        'HERALD_ERR_MODULE',
+        `disco identity ${identity.category}/${identity.type} is registered twice`,
+      );
+    list.push(identity);
+    return () => {
+      const at = list.indexOf(identity);
+      if (at >= 0) list.splice(at, 1);
+    };
+  }
+
+  discoIdentities(target: IqTarget): DiscoIdentity[] {
+    return [...this.#identities[target]];
   }
 
   discoFeatures(target: IqTarget): string[] {
@@ -159,6 +218,53 @@ export class XmppHub {
     }
   }
 
+  /**
+   * Sends an IQ get or set from the server (`from` = the domain, a fresh id) to the bound session
+   * at the full JID `to`, and resolves with its result or error stanza (RFC 6120 §8.2.3). Rejects
+   * with HERALD_ERR_NOT_FOUND without such a session, HERALD_ERR_RATE_LIMITED when it already
+   * has as many requests unanswered as allowed, HERALD_ERR_UNAVAILABLE on timeout or when the
+   * session ends first.
+   */
+  request(to: Jid, iq: Element, timeoutMs: number): Promise<Element> {
+    const session = this.sessions.get(to);
+    if (!session) return Promise.reject(new HeraldError('HERALD_ERR_NOT_FOUND', `${to} is not bound`));
+    let unanswered = 0;
+    for (const pending of this.#pending.values()) if (pending.session === session) unanswered++;
+    if (unanswered >= this.#maxPending)
+      return Promise.reject(
+        new HeraldError('HERALD_ERR_RATE_LIMITED', `${to} has ${unanswered} requests unanswered`),
+      );
+    const id = this.#nextId();
+    return new Promise<Element>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new HeraldError('HERALD_ERR_UNAVAILABLE', `${to} did not answer in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { session, resolve, reject, timer });
+      session.send(iq.withAttrs({ from: this.domain, to: session.jid, id }));
+    });
+  }
+
+  /** A result or error addressed to the server: the answer to a request(), if the asked session sent it. */
+  #answered(session: XmppSession, iq: Element): void {
+    const id = iq.attr('id') ?? '';
+    const pending = this.#pending.get(id);
+    // Only the session asked may answer: another peer cannot guess or answer for it.
+    if (!pending || pending.session !== session) return;
+    this.#pending.delete(id);
+    pending.timer.cancel();
+    pending.resolve(iq);
+  }
+
+  #abandon(session: XmppSession, why: string): void {
+    for (const [id, pending] of this.#pending)
+      if (pending.session === session) {
+        this.#pending.delete(id);
+        pending.timer.cancel();
+        pending.reject(new HeraldError('HERALD_ERR_UNAVAILABLE', `${session.jid}: ${why}`));
+      }
+  }
+
   /** Sends an error reply to the sender's session, unless the stanza may not be answered (§8.3.1). */
   replyError(session: XmppSession, stanza: Element, condition: StanzaErrorCondition, text?: string): void {
     const reply = errorReply(stanza.withAttrs({ from: session.jid }), condition, {
@@ -173,7 +279,8 @@ export class XmppHub {
     if (!iq.attr('id') || !['get', 'set', 'result', 'error'].includes(type ?? ''))
       return this.replyError(session, iq, 'bad-request', 'an IQ needs an id and a type');
     if (type === 'result' || type === 'error') {
-      if (to && !isBareJid(to)) this.sessions.get(to)?.send(iq);
+      if (to === null || to === this.domain) this.#answered(session, iq);
+      else if (!isBareJid(to)) this.sessions.get(to)?.send(iq);
       return; // §8.2.3: results are never answered
     }
     const payloads = iq.elements();

@@ -21,6 +21,7 @@ import {
 const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
 const NS_EVENT = 'http://jabber.org/protocol/pubsub#event';
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
 const NS_CAPS = 'http://jabber.org/protocol/caps';
 const NICK = 'http://jabber.org/protocol/nick';
 const AVATAR = 'urn:xmpp:avatar:metadata';
@@ -147,14 +148,17 @@ describe('XMPP personal eventing and vCards with real clients (XEP-0163, XEP-005
     await herald.stop();
   });
 
-  it('alice publishes her nickname: bob (+notify caps) and her own laptop are told, carol and alice’s phone (no caps) are not', async () => {
+  it('alice publishes her nickname: bob and her laptop (+notify caps) are told; carol and alice’s phone (no caps) and bob’s watch and alice’s tablet (caps without nick+notify) are not', async () => {
     const bob = await login('bob', 'desk', [NICK, AVATAR]);
+    const watch = await login('bob', 'watch', [AVATAR]);
     const carol = await login('carol', 'plain', null);
     const laptop = await login('alice', 'laptop', [NICK, BOOKMARKS]);
     const phone = await login('alice', 'phone', null);
+    const tablet = await login('alice', 'tablet', [BOOKMARKS]);
     await laptop.inbox.take(isPresenceFrom('bob@localhost/desk'), 'bob is online');
+    await laptop.inbox.take(isPresenceFrom('bob@localhost/watch'), 'bob’s watch is online');
     await laptop.inbox.take(isPresenceFrom('carol@localhost/plain'), 'carol is online');
-    await bob.inbox.take(isPresenceFrom('alice@localhost/phone'), 'bob sees alice');
+    await bob.inbox.take(isPresenceFrom('alice@localhost/tablet'), 'bob sees alice');
 
     const result = await publish(
       laptop.client,
@@ -177,6 +181,9 @@ describe('XMPP personal eventing and vCards with real clients (XEP-0163, XEP-005
     }
     assert.equal(await carol.inbox.arrives(isEvent(NICK)), false, 'carol did not ask');
     assert.equal(await phone.inbox.arrives(isEvent(NICK)), false, 'the phone did not ask');
+    // XEP-0163 §4.2 filtered notifications: the server asked each ver (XEP-0115 §6.3) and knows.
+    assert.equal(await watch.inbox.arrives(isEvent(NICK)), false, 'the watch has no nick+notify');
+    assert.equal(await tablet.inbox.arrives(isEvent(NICK)), false, 'the tablet has no nick+notify');
   });
 
   it('mallory, a stranger, is refused alice’s presence-access nick but reads her open avatar metadata; bob reads both', async () => {
@@ -343,7 +350,7 @@ describe('XMPP personal eventing and vCards with real clients (XEP-0163, XEP-005
     assert.equal(await refusal(vcard(alice.client, 'set', undefined, huge)), 'not-acceptable');
   });
 
-  it('the account and the server advertise what they support (XEP-0163 §6.1, XEP-0054 §4)', async () => {
+  it('the account and the server advertise what they support, the account the nodes each asker may read (XEP-0163 §6, XEP-0054 §4)', async () => {
     const alice = await login('alice', 'disco', null);
     const account = await alice.client.iqCaller.request(
       xml('iq', { type: 'get', to: ALICE }, xml('query', { xmlns: NS_DISCO_INFO })),
@@ -355,6 +362,28 @@ describe('XMPP personal eventing and vCards with real clients (XEP-0163, XEP-005
         .map((f) => f.attrs.var) ?? [];
     for (const feature of ['auto-create', 'publish-options', 'filtered-notifications', 'access-whitelist'])
       assert.ok(features.includes(`${NS_PUBSUB}#${feature}`), feature);
+    const identities =
+      account
+        .getChild('query', NS_DISCO_INFO)
+        ?.getChildren('identity')
+        .map((i) => `${i.attrs.category}/${i.attrs.type}`) ?? [];
+    assert.deepEqual(identities.sort(), ['account/registered', 'pubsub/pep']); // XEP-0163 §6.1
+
+    // §6.2: the account's items are the nodes the asker may read.
+    const nodesSeenBy = async (client: XmppJsClient) => {
+      const items = await client.iqCaller.request(
+        xml('iq', { type: 'get', to: ALICE }, xml('query', { xmlns: NS_DISCO_ITEMS })),
+      );
+      const listed = items.getChild('query', NS_DISCO_ITEMS)?.getChildren('item') ?? [];
+      for (const item of listed) assert.equal(item.attrs.jid, ALICE);
+      return listed.map((item) => item.attrs.node).sort();
+    };
+    const bob = await login('bob', 'items', null);
+    const mallory = await login('mallory', 'items', null, 'mallory-password');
+    // The vCard of the test before lives in an open node (XEP-0054 module, VCARD_NODE).
+    assert.deepEqual(await nodesSeenBy(alice.client), [NICK, AVATAR, BOOKMARKS, 'vcard-temp'].sort());
+    assert.deepEqual(await nodesSeenBy(bob.client), [NICK, AVATAR, 'vcard-temp'].sort());
+    assert.deepEqual(await nodesSeenBy(mallory.client), [AVATAR, 'vcard-temp'].sort());
     const server = await alice.client.iqCaller.request(
       xml('iq', { type: 'get', to: 'localhost' }, xml('query', { xmlns: NS_DISCO_INFO })),
     );

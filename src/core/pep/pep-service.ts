@@ -214,6 +214,17 @@ export class PepService {
     return last;
   }
 
+  /** XEP-0163 §6.2 (XEP-0060 §5.2): the names of the owner's nodes that `actor` may read. */
+  async readableNodes(owner: BareJid, actor: Jid): Promise<PepResult<string[]>> {
+    const found = await this.#owner(owner);
+    if (!found) return refused('no-such-user', `there is no account ${owner}`);
+    const relation = await this.#relation(found, actor);
+    const nodes = await this.#store.pep.listNodes(found.userId);
+    return succeeded(
+      nodes.filter((node) => !accessRefusal(node.accessModel, relation)).map((node) => node.node),
+    );
+  }
+
   async #nodeToPublishTo(
     tx: StoreTransaction,
     owner: Owner,

@@ -3,10 +3,19 @@
  * The server's identity and features come from what the modules registered (DESIGN.md: the
  * disco feature list is generated from the module manifests, so it never drifts).
  */
+import { filterHook } from '../../kernel/hooks.js';
 import { defineModule } from '../../kernel/module.js';
 import { type Element, el } from '../../xml/index.js';
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from '../namespaces.js';
-import { xmppHubKey } from '../xmpp-hub.js';
+import { type DiscoIdentity, type IqRequest, xmppHubKey } from '../xmpp-hub.js';
+
+/**
+ * The `<item/>`s of an account's disco#items (XEP-0030 §4), gathered from the modules that have
+ * some, e.g. the PEP nodes the asker may read (XEP-0163 §6.2). Items are only ever added.
+ */
+export const accountDiscoItems = filterHook<{ readonly request: IqRequest; readonly items: Element[] }>(
+  'xmpp.disco.account-items',
+);
 
 export const discoModule = defineModule({
   name: 'xmpp-disco',
@@ -20,7 +29,7 @@ export const discoModule = defineModule({
     hub.discoFeature('account', NS_DISCO_INFO);
     hub.discoFeature('account', NS_DISCO_ITEMS);
     const info = (
-      identity: { category: string; type: string; name?: string },
+      identities: readonly DiscoIdentity[],
       features: string[],
       extensions: Element[] = [],
       node?: string,
@@ -28,7 +37,7 @@ export const discoModule = defineModule({
       el(
         'query',
         { xmlns: NS_DISCO_INFO, node },
-        el('identity', identity),
+        ...identities.map((identity) => el('identity', { ...identity })),
         ...features.map((v) => el('feature', { var: v })),
         ...extensions, // XEP-0128 §2: extended information as data forms after the features
       );
@@ -42,7 +51,7 @@ export const discoModule = defineModule({
           if (payload.attr('node')) return { error: 'item-not-found' };
           return {
             result: info(
-              { category: 'server', type: 'im', name: 'Herald' },
+              [{ category: 'server', type: 'im', name: 'Herald' }, ...hub.discoIdentities('server')],
               hub.discoFeatures('server'),
               hub.discoExtensions('server'),
             ),
@@ -60,7 +69,8 @@ export const discoModule = defineModule({
         },
         ctx.module,
       ),
-      // XEP-0030 §3.1 / RFC 6121: the account's bare JID answers for its owner (identity account/registered).
+      // XEP-0030 §3.1 / RFC 6121: the account's bare JID answers for its owner (identity
+      // account/registered), with the identities modules add (XEP-0163 §6.1: pubsub/pep).
       hub.iq(
         'account',
         'get',
@@ -69,7 +79,7 @@ export const discoModule = defineModule({
           if (payload.attr('node')) return { error: 'item-not-found' };
           return {
             result: info(
-              { category: 'account', type: 'registered' },
+              [{ category: 'account', type: 'registered' }, ...hub.discoIdentities('account')],
               hub.discoFeatures('account'),
               hub.discoExtensions('account'),
             ),
@@ -81,9 +91,10 @@ export const discoModule = defineModule({
         'account',
         'get',
         NS_DISCO_ITEMS,
-        async ({ payload }) => {
-          if (payload.attr('node')) return { error: 'item-not-found' };
-          return { result: el('query', { xmlns: NS_DISCO_ITEMS }) };
+        async (request) => {
+          if (request.payload.attr('node')) return { error: 'item-not-found' };
+          const gathered = await hub.hooks.apply(accountDiscoItems, { request, items: [] });
+          return { result: el('query', { xmlns: NS_DISCO_ITEMS }, ...(gathered?.items ?? [])) };
         },
         ctx.module,
       ),

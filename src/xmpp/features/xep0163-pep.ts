@@ -8,9 +8,11 @@ import type { BareJid } from '../../core/address/jid.js';
 import type { PepNotification, PepService } from '../../core/pep/index.js';
 import { blockServiceKey, pepServiceKey } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
-import { serialize } from '../../xml/index.js';
-import { type IqAnswer, initialPresenceSent, xmppHubKey } from '../xmpp-hub.js';
+import { type Element, el, serialize } from '../../xml/index.js';
+import { NS_DISCO_INFO } from '../namespaces.js';
+import { type IqAnswer, initialPresenceSent, type XmppHub, xmppHubKey } from '../xmpp-hub.js';
 import type { XmppSession } from '../xmpp-session.js';
+import { accountDiscoItems } from './xep0030-disco.js';
 import {
   configurationResult,
   failureAnswer,
@@ -25,7 +27,7 @@ import {
   parsePubsub,
   parsePubsubOwner,
 } from './xep0060-pubsub-requests.js';
-import { CapsResolver } from './xep0115-caps-resolver.js';
+import { CapsResolver, type DiscoInfoQuery } from './xep0115-caps-resolver.js';
 import { PepNotifier } from './xep0163-pep-notifier.js';
 
 /** XEP-0163 §6.1: what the account's disco#info lists (the XEP-0060 §10 features it supports). */
@@ -123,6 +125,19 @@ function runner(pep: PepService, announce: (notification: PepNotification) => vo
   };
 }
 
+/**
+ * XEP-0115 §6.3: asks a client what its caps ver stands for, by disco#info to node#ver (XEP-0030
+ * §3.1 node); an error, a missing `<query/>` or no answer in time is null.
+ */
+export function discoInfoQuery(hub: XmppHub, timeoutMs: number): DiscoInfoQuery {
+  return async (to, node) => {
+    const request = el('iq', { type: 'get' }, el('query', { xmlns: NS_DISCO_INFO, node }));
+    const answer: Element | null = await hub.request(to, request, timeoutMs).catch(() => null);
+    if (answer?.attr('type') !== 'result') return null;
+    return answer.getChild('query', NS_DISCO_INFO) ?? null;
+  };
+}
+
 export const pepModule = defineModule({
   name: 'xmpp-pep',
   description: 'Personal eventing: a pubsub service at every account, notifications filtered by caps',
@@ -131,14 +146,18 @@ export const pepModule = defineModule({
   options: Type.Object({
     /** Caps vers whose features are remembered (and failed answers, as many). */
     capsCacheSize: Type.Integer({ default: 1000, minimum: 1, maximum: 100_000 }),
+    /** How long a client has to say what its caps ver stands for (XEP-0115 §6.3). */
+    capsQueryTimeoutMs: Type.Integer({ default: 5000, minimum: 100, maximum: 60_000 }),
   }),
   setup(ctx) {
     const hub = ctx.use(xmppHubKey);
     const pep = ctx.use(pepServiceKey);
-    // The hub cannot yet send an IQ from the server to a client and hand back its answer (it
-    // drops results addressed to the domain), so caps stay unresolved and a resource with caps
-    // counts as interested (notificationTargets). Give the resolver a query once the hub can ask.
-    const resolver = new CapsResolver({ query: null, cacheSize: ctx.options.capsCacheSize });
+    // §4.2 filtered notifications: the server asks each new ver once, so +notify is exact; a
+    // client that does not answer stays 'unknown' and is told (notificationTargets).
+    const resolver = new CapsResolver({
+      query: discoInfoQuery(hub, ctx.options.capsQueryTimeoutMs),
+      cacheSize: ctx.options.capsCacheSize,
+    });
     const notifier = new PepNotifier({ hub, resolver, blocks: ctx.use(blockServiceKey), ids: ctx.ids });
     const run = runner(pep, (notification) => {
       notifier
@@ -161,6 +180,15 @@ export const pepModule = defineModule({
         ctx.module,
       );
     const offs = [
+      hub.discoIdentity('account', { category: 'pubsub', type: 'pep' }), // XEP-0163 §6.1
+      // §6.2: the account's items are the nodes the asker may read, one <item/> per node.
+      hub.hooks.filter(accountDiscoItems, async (gathered) => {
+        const { owner, session } = gathered.request;
+        const nodes = await pep.readableNodes(owner, session.jid);
+        if (!nodes.ok) return gathered;
+        const items = nodes.value.map((node) => el('item', { jid: owner, node }));
+        return { ...gathered, items: [...gathered.items, ...items] };
+      }),
       on(NS_PUBSUB, 'get', parsePubsub),
       on(NS_PUBSUB, 'set', parsePubsub),
       on(NS_PUBSUB_OWNER, 'get', parsePubsubOwner),
