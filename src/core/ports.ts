@@ -388,6 +388,52 @@ export interface SessionRegistry {
   onChange(listener: SessionListener): () => void;
 }
 
+// ---------------------------------------------------------------- SIP location service (RFC 3261 §10)
+
+/**
+ * One binding of a user's address-of-record to a contact (RFC 3261 §10.3): where a registered
+ * SIP UA is reached, and on which flow it registered (RFC 5626 §3.1), so requests go back on it.
+ */
+export interface SipBindingRecord {
+  readonly userId: UserId;
+  /** The contact URI as registered (the codec's text form); unique per user. */
+  readonly contact: string;
+  /** The flow the REGISTER came on; null when unknown (then the contact URI is resolved). */
+  readonly flowId: string | null;
+  /** The transport of that flow, lower case (udp, tcp, tls, ws, wss). */
+  readonly transport: string;
+  readonly callId: string;
+  readonly cseq: number;
+  /** Milliseconds since the epoch; a binding with expiresAt <= now is gone. */
+  readonly expiresAt: number;
+  /** The contact's q parameter (0..1), or null. */
+  readonly q: number | null;
+  /** RFC 5626 §4.1 +sip.instance and reg-id, when the UA sent them. */
+  readonly instanceId: string | null;
+  readonly regId: number | null;
+  readonly userAgent: string | null;
+  readonly updatedAt: number;
+}
+
+/**
+ * The registrar's bindings (DESIGN.md: SIP bindings are the Registrar's, kept here). They survive
+ * a restart; expired ones are never returned, whether or not they were purged yet.
+ */
+export interface LocationStore {
+  /** The user's live bindings (expiresAt > now), ordered by contact (code-point order). */
+  bindingsOf(userId: UserId, now: number): Promise<SipBindingRecord[]>;
+  /**
+   * Replaces every binding of the user with `bindings` (all of that user; contacts unique), in one
+   * step. HERALD_ERR_NOT_FOUND naming userId for an unknown user; HERALD_ERR_VALIDATION naming
+   * bindings when one is another user's or a contact repeats.
+   */
+  replaceBindings(userId: UserId, bindings: readonly SipBindingRecord[]): Promise<void>;
+  /** At most `limit` live bindings of every user, ordered by user id then contact (for a restart). */
+  liveBindings(now: number, limit: number): Promise<SipBindingRecord[]>;
+  /** Removes the bindings with expiresAt <= now; returns how many went. */
+  purgeExpired(now: number): Promise<number>;
+}
+
 // ---------------------------------------------------------------- the store as a whole
 
 export interface StoreHealth {
@@ -405,6 +451,7 @@ export interface StoreTransaction {
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
   readonly pep: PepStore;
+  readonly location: LocationStore;
 }
 
 export interface Store extends StoreTransaction {

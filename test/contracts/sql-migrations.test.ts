@@ -162,7 +162,12 @@ for (const target of targets) {
   describe(`SQL migrations on ${target.name}`, { skip: target.skip }, () => {
     it('applies every migration once; running again applies none', () =>
       withDatabase(target, async (db, kind) => {
-        assert.deepEqual(ALL, ['0001-accounts-and-directory', '0002-roster-blocks-offline', '0003-pep']);
+        assert.deepEqual(ALL, [
+          '0001-accounts-and-directory',
+          '0002-roster-blocks-offline',
+          '0003-pep',
+          '0004-sip-location',
+        ]);
         assert.deepEqual(await migrateToLatest(db, kind), ALL);
         assert.deepEqual(await migrateToLatest(db, kind), []);
         assert.deepEqual(await appliedNames(db), ALL);

@@ -7,6 +7,7 @@ import { describeAccountContract } from './store-contract-accounts.js';
 import { describeBlockListContract } from './store-contract-blocks.js';
 import { describeDeviceContract } from './store-contract-devices.js';
 import { describeDirectoryContract } from './store-contract-directory.js';
+import { describeLocationContract } from './store-contract-location.js';
 import { describeOfflineContract } from './store-contract-offline.js';
 import { describePepContract } from './store-contract-pep.js';
 import { describeRosterContract } from './store-contract-roster.js';
@@ -34,6 +35,7 @@ export function describeStoreContract(
     describeBlockListContract(open);
     describeOfflineContract(open);
     describePepContract(open);
+    describeLocationContract(open);
     describeStoreWideContract(open);
   });
 }

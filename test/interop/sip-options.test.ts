@@ -53,7 +53,7 @@ describe('SIP OPTIONS and bad input (RFC 3261 §11, §8.2)', () => {
   it('sipsak pings with OPTIONS over UDP and gets 200 with Allow', { skip: skipSipsak }, async () => {
     const out = await sipsak(['-vv', '-s', `sip:127.0.0.1:${herald.ports['sip-udp']}`]);
     assert.match(out, /SIP\/2\.0 200 OK/);
-    assert.match(out, /Allow: OPTIONS/);
+    assert.match(out, /Allow: [^\r\n]*OPTIONS/);
   });
 
   it('sipsak pings over TCP too', { skip: skipSipsak }, async () => {

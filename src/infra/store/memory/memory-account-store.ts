@@ -84,6 +84,7 @@ export class MemoryAccountStore implements AccountStore {
     tables.offlineMessages.delete(id);
     tables.pepNodes.delete(id);
     tables.pepItems.delete(id);
+    tables.sipBindings.delete(id);
     return true;
   }
 

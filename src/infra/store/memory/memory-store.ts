@@ -7,6 +7,7 @@ import type {
   AccountStore,
   BlockListStore,
   DirectoryStore,
+  LocationStore,
   OfflineStore,
   PepStore,
   RosterStore,
@@ -18,6 +19,7 @@ import { StoreGuard } from '../store-guard.js';
 import { MemoryAccountStore } from './memory-account-store.js';
 import { MemoryBlockListStore } from './memory-block-list-store.js';
 import { MemoryDirectoryStore } from './memory-directory-store.js';
+import { MemoryLocationStore } from './memory-location-store.js';
 import { MemoryOfflineStore } from './memory-offline-store.js';
 import { MemoryPepStore } from './memory-pep-store.js';
 import { MemoryRosterStore } from './memory-roster-store.js';
@@ -54,6 +56,7 @@ export class MemoryStore implements Store {
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
   readonly pep: PepStore;
+  readonly location: LocationStore;
   #committed: MemoryTables = emptyTables();
   readonly #queue = new SerialQueue();
   readonly #guard = new StoreGuard();
@@ -66,6 +69,7 @@ export class MemoryStore implements Store {
     this.blocks = this.#guard.outer(serialised(new MemoryBlockListStore(committed), this.#queue));
     this.offline = this.#guard.outer(serialised(new MemoryOfflineStore(committed), this.#queue));
     this.pep = this.#guard.outer(serialised(new MemoryPepStore(committed), this.#queue));
+    this.location = this.#guard.outer(serialised(new MemoryLocationStore(committed), this.#queue));
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -80,6 +84,7 @@ export class MemoryStore implements Store {
           blocks: bind(new MemoryBlockListStore(tables)),
           offline: bind(new MemoryOfflineStore(tables)),
           pep: bind(new MemoryPepStore(tables)),
+          location: bind(new MemoryLocationStore(tables)),
         });
         this.#committed = draft;
         return result;

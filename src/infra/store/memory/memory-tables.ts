@@ -16,6 +16,7 @@ import type {
   PepItemRecord,
   PepNodeRecord,
   RosterItemRecord,
+  SipBindingRecord,
   StoredCredentials,
   UserId,
   UserRecord,
@@ -44,6 +45,8 @@ export interface MemoryTables {
   readonly pepNodes: Map<UserId, ReadonlyMap<string, PepNodeRecord>>;
   /** user → NodeID → the node's items, oldest first. */
   readonly pepItems: Map<UserId, ReadonlyMap<string, readonly PepItemRecord[]>>;
+  /** user → their SIP bindings (RFC 3261 §10.3), live or not yet purged. */
+  readonly sipBindings: Map<UserId, readonly SipBindingRecord[]>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -62,6 +65,7 @@ export function emptyTables(): MemoryTables {
     offlineMessages: new Map(),
     pepNodes: new Map(),
     pepItems: new Map(),
+    sipBindings: new Map(),
   };
 }
 
@@ -82,6 +86,7 @@ export function snapshotTables(tables: MemoryTables): MemoryTables {
     offlineMessages: new Map(tables.offlineMessages),
     pepNodes: new Map(tables.pepNodes),
     pepItems: new Map(tables.pepItems),
+    sipBindings: new Map(tables.sipBindings),
   };
 }
 

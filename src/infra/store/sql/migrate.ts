@@ -9,6 +9,7 @@ import { HeraldError, isHeraldError } from '../../../kernel/errors.js';
 import { accountsAndDirectory } from './migrations/0001-accounts-and-directory.js';
 import { rosterBlocksOffline } from './migrations/0002-roster-blocks-offline.js';
 import { pep } from './migrations/0003-pep.js';
+import { sipLocation } from './migrations/0004-sip-location.js';
 import { toStoreError } from './sql-errors.js';
 import type { Database, SqlKind } from './sql-schema.js';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0001-accounts-and-directory', build: accountsAndDirectory },
   { name: '0002-roster-blocks-offline', build: rosterBlocksOffline },
   { name: '0003-pep', build: pep },
+  { name: '0004-sip-location', build: sipLocation },
 ];
 
 export const MIGRATION_TABLE = 'herald_migration';

@@ -140,6 +140,21 @@ export interface PepItemsTable {
   published_at: number;
 }
 
+export interface SipBindingsTable {
+  user_id: string;
+  contact: string;
+  flow_id: string | null;
+  transport: string;
+  call_id: string;
+  cseq: number;
+  expires_at: number;
+  q_milli: number | null;
+  instance_id: string | null;
+  reg_id: number | null;
+  user_agent: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_credentials: UserCredentialsTable;
@@ -157,6 +172,7 @@ export interface Database {
   offline_messages: OfflineMessagesTable;
   pep_nodes: PepNodesTable;
   pep_items: PepItemsTable;
+  sip_bindings: SipBindingsTable;
 }
 
 export type SqlKind = 'sqlite' | 'postgres';

@@ -9,6 +9,7 @@ import type {
   AccountStore,
   BlockListStore,
   DirectoryStore,
+  LocationStore,
   OfflineStore,
   PepStore,
   RosterStore,
@@ -23,6 +24,7 @@ import { SqlAccountStore } from './sql-account-store.js';
 import { SqlBlockListStore } from './sql-block-list-store.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { toStoreError } from './sql-errors.js';
+import { SqlLocationStore } from './sql-location-store.js';
 import { SqlOfflineStore } from './sql-offline-store.js';
 import { SqlPepStore } from './sql-pep-store.js';
 import { SqlRosterStore } from './sql-roster-store.js';
@@ -36,6 +38,7 @@ export class SqlStore implements Store {
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
   readonly pep: PepStore;
+  readonly location: LocationStore;
   readonly #db: Kysely<Database>;
   readonly #guard = new StoreGuard();
 
@@ -63,6 +66,7 @@ export class SqlStore implements Store {
     this.blocks = this.#guard.outer(new SqlBlockListStore(runner));
     this.offline = this.#guard.outer(new SqlOfflineStore(runner, kind));
     this.pep = this.#guard.outer(new SqlPepStore(runner, kind));
+    this.location = this.#guard.outer(new SqlLocationStore(runner));
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -79,6 +83,7 @@ export class SqlStore implements Store {
               blocks: bind(new SqlBlockListStore(runner)),
               offline: bind(new SqlOfflineStore(runner, this.kind)),
               pep: bind(new SqlPepStore(runner, this.kind)),
+              location: bind(new SqlLocationStore(runner)),
             });
           } catch (error) {
             isWorkError = true;

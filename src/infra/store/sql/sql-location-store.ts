@@ -1,0 +1,95 @@
+/**
+ * LocationStore (core/ports.ts; RFC 3261 §10.3 bindings, https://www.rfc-editor.org/rfc/rfc3261#section-10.3)
+ * on SQL. A user's bindings are replaced in one write (delete, then insert), so readers see the
+ * old set or the new one; expired rows are filtered on read and removed by purgeExpired.
+ */
+import { asUserId, type LocationStore, type SipBindingRecord, type UserId } from '../../../core/ports.js';
+import { notFound } from '../../../kernel/errors.js';
+import { checkBindingLimit, checkBindings } from '../location-rules.js';
+import type { SqlRunner } from './sql-runner.js';
+import type { SipBindingsTable } from './sql-schema.js';
+
+function bindingToRow(binding: SipBindingRecord): SipBindingsTable {
+  return {
+    user_id: binding.userId,
+    contact: binding.contact,
+    flow_id: binding.flowId,
+    transport: binding.transport,
+    call_id: binding.callId,
+    cseq: binding.cseq,
+    expires_at: binding.expiresAt,
+    q_milli: binding.q === null ? null : Math.round(binding.q * 1000),
+    instance_id: binding.instanceId,
+    reg_id: binding.regId,
+    user_agent: binding.userAgent,
+    updated_at: binding.updatedAt,
+  };
+}
+
+function bindingFromRow(row: SipBindingsTable): SipBindingRecord {
+  return {
+    userId: asUserId(row.user_id),
+    contact: row.contact,
+    flowId: row.flow_id,
+    transport: row.transport,
+    callId: row.call_id,
+    cseq: Number(row.cseq),
+    expiresAt: Number(row.expires_at),
+    q: row.q_milli === null ? null : Number(row.q_milli) / 1000,
+    instanceId: row.instance_id,
+    regId: row.reg_id === null ? null : Number(row.reg_id),
+    userAgent: row.user_agent,
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export class SqlLocationStore implements LocationStore {
+  constructor(private readonly runner: SqlRunner) {}
+
+  async bindingsOf(userId: UserId, now: number): Promise<SipBindingRecord[]> {
+    const rows = await this.runner.read((db) =>
+      db
+        .selectFrom('sip_bindings')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', now)
+        .orderBy('contact')
+        .execute(),
+    );
+    return rows.map(bindingFromRow);
+  }
+
+  async replaceBindings(userId: UserId, bindings: readonly SipBindingRecord[]): Promise<void> {
+    checkBindings(userId, bindings);
+    await this.runner.write(async (db) => {
+      const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+      if (!user) throw notFound(`no user ${userId}`, 'userId');
+      await db.deleteFrom('sip_bindings').where('user_id', '=', userId).execute();
+      if (bindings.length > 0)
+        await db.insertInto('sip_bindings').values(bindings.map(bindingToRow)).execute();
+    });
+  }
+
+  async liveBindings(now: number, limit: number): Promise<SipBindingRecord[]> {
+    checkBindingLimit(limit);
+    if (limit === 0) return [];
+    const rows = await this.runner.read((db) =>
+      db
+        .selectFrom('sip_bindings')
+        .selectAll()
+        .where('expires_at', '>', now)
+        .orderBy('user_id')
+        .orderBy('contact')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map(bindingFromRow);
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.runner.write(async (db) => {
+      const result = await db.deleteFrom('sip_bindings').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+}

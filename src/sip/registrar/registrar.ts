@@ -1,0 +1,212 @@
+/**
+ * The SIP registrar — RFC 3261 §10.3 (processing REGISTER requests): authenticates the request
+ * (§22, RFC 8760), plans the bindings (`planRegister`, pure), stores them in the LocationStore and
+ * mirrors each live binding as an Endpoint in the SessionRegistry until it expires or is removed.
+ * https://www.rfc-editor.org/rfc/rfc3261#section-10.3
+ */
+
+import type {
+  AccountStore,
+  Endpoint,
+  LocationStore,
+  SessionRegistry,
+  SipBindingRecord,
+  UserId,
+  UserRecord,
+} from '../../core/ports.js';
+import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/log.js';
+import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
+import type { SipRequestContext } from '../sip-stack.js';
+import type { Flow } from '../transport/index.js';
+import type { SipHeader } from '../wire/index.js';
+import { readRegister } from './register-request.js';
+import { type Binding, planRegister, type RegisterInput } from './rfc3261-binding-updates.js';
+import { bindingResource, sipEndpoint } from './sip-endpoints.js';
+
+export interface RegistrarOptions {
+  readonly domain: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly auth: SipDigestAuth;
+  readonly location: LocationStore;
+  readonly accounts: Pick<AccountStore, 'findUserById'>;
+  readonly sessions: SessionRegistry;
+  readonly policy: RegisterInput['policy'];
+}
+
+export type RegisteredListener = (
+  user: UserRecord,
+  bindings: readonly SipBindingRecord[],
+) => void | Promise<void>;
+
+/** The flow a request came on: the stack hands transactions the Flow as their transport. */
+export function flowOf(context: SipRequestContext): Flow | undefined {
+  const transport: unknown = context.transaction.transport;
+  return typeof transport === 'object' && transport !== null && 'id' in transport && 'remote' in transport
+    ? (transport as Flow)
+    : undefined;
+}
+
+export class Registrar {
+  readonly #o: RegistrarOptions;
+  readonly #expiryTimers = new Map<UserId, TimerHandle>();
+  readonly #listeners = new Set<RegisteredListener>();
+
+  constructor(options: RegistrarOptions) {
+    this.#o = options;
+  }
+
+  /** Told after each successful REGISTER that left the user with live bindings. */
+  onRegistered(listener: RegisteredListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The live binding behind a SIP endpoint, or undefined once it went. */
+  async bindingFor(endpoint: Endpoint): Promise<SipBindingRecord | undefined> {
+    const bindings = await this.#o.location.bindingsOf(endpoint.userId, this.#o.clock.now());
+    return bindings.find((binding) => bindingResource(binding.contact) === endpoint.resource);
+  }
+
+  async handle(context: SipRequestContext): Promise<void> {
+    const { request, respond } = context;
+    const { auth, clock, domain } = this.#o;
+    const now = clock.now();
+    const flow = flowOf(context);
+    // §10.3 step 1: this registrar serves its domain only.
+    if (request.uri.kind !== 'sip' || request.uri.host.toLowerCase() !== domain.toLowerCase())
+      return respond(404, 'Domain Not Served');
+    // §10.3 step 3 and §22.2: authenticate, with 401 and WWW-Authenticate.
+    const outcome = await auth.verify(request, 'Authorization', flow?.remote.address ?? '', now);
+    switch (outcome.kind) {
+      case 'bad-request':
+        return respond(400, outcome.reason);
+      case 'throttled':
+        return respond(403, 'Too Many Failed Attempts');
+      case 'challenge':
+        return respond(
+          401,
+          'Unauthorized',
+          auth.challenges('WWW-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
+        );
+      case 'authenticated':
+        break;
+      default: {
+        const never: never = outcome;
+        return never;
+      }
+    }
+    const reading = readRegister(request, domain);
+    if (!reading.ok) return respond(reading.status, reading.reason);
+    const registration = reading.value;
+    const user = outcome.user;
+    // §10.3 step 4: the authenticated user may only change the bindings of their own AoR.
+    if (registration.aor.user?.toLowerCase() !== user.username) return respond(403, 'Forbidden');
+    const previous = await this.#o.location.bindingsOf(user.id, now);
+    const plan = planRegister({
+      bindings: previous,
+      contacts: registration.contacts,
+      expiresHeader: registration.expiresHeader,
+      callId: registration.callId,
+      cseq: registration.cseq,
+      now,
+      policy: this.#o.policy,
+    });
+    if (!plan.ok) {
+      // §10.3 step 6: 423 carries the Min-Expires the registrar accepts.
+      const headers: SipHeader[] =
+        plan.minExpires === undefined ? [] : [{ name: 'Min-Expires', value: String(plan.minExpires) }];
+      return respond(plan.status, plan.reason, headers);
+    }
+    const byContact = new Map(previous.map((binding) => [binding.contact, binding]));
+    const requested = new Map(
+      registration.contacts === undefined || registration.contacts === '*'
+        ? []
+        : registration.contacts.map((c) => [c.contact, c]),
+    );
+    const records = plan.bindings.map((binding): SipBindingRecord => {
+      const old = byContact.get(binding.contact);
+      const asked = requested.get(binding.contact);
+      if (old && !asked) return old;
+      return {
+        userId: user.id,
+        ...binding,
+        // Requests to this binding go back on the flow it registered over (RFC 5626 §5.3 in spirit).
+        flowId: flow?.id ?? null,
+        transport: flow?.transport ?? 'udp',
+        instanceId: asked?.instanceId ?? null,
+        regId: asked?.regId ?? null,
+        userAgent: registration.userAgent,
+        updatedAt: now,
+      };
+    });
+    if (registration.contacts !== undefined) await this.#o.location.replaceBindings(user.id, records);
+    // §10.3 step 8: 200 lists every current binding with its expires; Date is a SHOULD.
+    respond(200, 'OK', [
+      ...records.map((b) => contactHeader(b, now)),
+      { name: 'Date', value: new Date(now).toUTCString() },
+    ]);
+    await this.#syncEndpoints(user, records);
+    if (records.length > 0) for (const listener of this.#listeners) await listener(user, records);
+  }
+
+  /** After a restart: the stored live bindings become endpoints again. */
+  async restore(limit: number): Promise<number> {
+    const bindings = await this.#o.location.liveBindings(this.#o.clock.now(), limit);
+    const byUser = new Map<UserId, SipBindingRecord[]>();
+    for (const binding of bindings)
+      byUser.set(binding.userId, [...(byUser.get(binding.userId) ?? []), binding]);
+    for (const [userId, records] of byUser) {
+      const user = await this.#o.accounts.findUserById(userId);
+      if (user) await this.#syncEndpoints(user, records);
+    }
+    return bindings.length;
+  }
+
+  close(): void {
+    for (const timer of this.#expiryTimers.values()) timer.cancel();
+    this.#expiryTimers.clear();
+  }
+
+  /** The user's SIP endpoints become exactly their live bindings; then wait for the next expiry. */
+  async #syncEndpoints(user: UserRecord, bindings: readonly SipBindingRecord[]): Promise<void> {
+    const { sessions, domain, clock } = this.#o;
+    const now = clock.now();
+    const wanted = bindings.filter((b) => b.expiresAt > now).map((b) => sipEndpoint(user, domain, b));
+    const wantedIds = new Set(wanted.map((endpoint) => endpoint.id));
+    const current = (await sessions.endpointsOf(user.id)).filter((endpoint) => endpoint.protocol === 'sip');
+    for (const endpoint of current) if (!wantedIds.has(endpoint.id)) await sessions.remove(endpoint.id);
+    const currentIds = new Set(current.map((endpoint) => endpoint.id));
+    for (const endpoint of wanted) if (!currentIds.has(endpoint.id)) await sessions.add(endpoint);
+    this.#scheduleExpiry(user, bindings);
+  }
+
+  #scheduleExpiry(user: UserRecord, bindings: readonly SipBindingRecord[]): void {
+    this.#expiryTimers.get(user.id)?.cancel();
+    this.#expiryTimers.delete(user.id);
+    const now = this.#o.clock.now();
+    const live = bindings.filter((b) => b.expiresAt > now);
+    if (live.length === 0) return;
+    const next = Math.min(...live.map((b) => b.expiresAt));
+    const timer = this.#o.clock.setTimeout(() => {
+      this.#expiryTimers.delete(user.id);
+      void this.#expire(user);
+    }, next - now);
+    this.#expiryTimers.set(user.id, timer);
+  }
+
+  async #expire(user: UserRecord): Promise<void> {
+    try {
+      await this.#syncEndpoints(user, await this.#o.location.bindingsOf(user.id, this.#o.clock.now()));
+    } catch (error) {
+      this.#o.log.error({ err: error, user: user.username }, 'SIP binding expiry failed');
+    }
+  }
+}
+
+function contactHeader(binding: Binding, now: number): SipHeader {
+  const seconds = Math.max(0, Math.round((binding.expiresAt - now) / 1000));
+  const q = binding.q === null ? '' : `;q=${binding.q}`;
+  return { name: 'Contact', value: `<${binding.contact}>;expires=${seconds}${q}` };
+}

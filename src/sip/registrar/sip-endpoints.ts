@@ -1,0 +1,28 @@
+/**
+ * A SIP registration as a core Endpoint (SPEC M1; RFC 3261 §10: one binding, one place the user is
+ * reached), so that MessageService routes to it like to an XMPP resource.
+ */
+import { createHash } from 'node:crypto';
+import type { Endpoint, SipBindingRecord, UserRecord } from '../../core/ports.js';
+
+/** Stable per contact: the same binding refreshed keeps its endpoint. */
+export function bindingResource(contact: string): string {
+  return `sip-${createHash('sha256').update(contact, 'utf8').digest('base64url').slice(0, 12)}`;
+}
+
+/** The endpoint of one binding; the `sip:` prefix keeps its id apart from every full JID. */
+export function sipEndpoint(user: UserRecord, domain: string, binding: SipBindingRecord): Endpoint {
+  const address = `${user.username}@${domain}`;
+  const resource = bindingResource(binding.contact);
+  return {
+    id: `sip:${address}/${resource}`,
+    userId: user.id,
+    address,
+    protocol: 'sip',
+    resource,
+    priority: 0,
+    isAvailable: true,
+    // A registered UA takes messages to the AoR (RFC 3428 §7: the proxy forwards to its contacts).
+    isInterested: true,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * RFC 3261 §10 (Registrations) with digest authentication (§22, RFC 8760): the registrar of the
+ * served domain, its bindings in the LocationStore, each a SIP Endpoint in the SessionRegistry.
+ * https://www.rfc-editor.org/rfc/rfc3261#section-10
+ */
+import { Type } from '@sinclair/typebox';
+import { authServiceKey, sessionRegistryKey, storeKey } from '../../core/service-keys.js';
+import { defineModule } from '../../kernel/module.js';
+import { serviceKey } from '../../kernel/services.js';
+import { DigestNonces } from '../auth/digest-nonces.js';
+import { SipDigestAuth } from '../auth/sip-digest-auth.js';
+import { sipStackKey } from '../sip-stack.js';
+import { Registrar } from './registrar.js';
+
+export const registrarKey = serviceKey<Registrar>('sip.registrar');
+/** The domain's digest authenticator, for every SIP feature that challenges (MESSAGE, SUBSCRIBE …). */
+export const sipDigestAuthKey = serviceKey<SipDigestAuth>('sip.digest-auth');
+
+export const registrarModule = defineModule({
+  name: 'sip-registrar',
+  description: 'REGISTER with digest authentication; bindings kept in the location store',
+  requires: ['sip-core'],
+  specs: ['RFC 3261 §10', 'RFC 3261 §22', 'RFC 8760', 'RFC 7616'],
+  options: Type.Object({
+    /** §10.3 step 6: when neither the contact nor the request says. */
+    defaultExpires: Type.Integer({ default: 3600, minimum: 60, maximum: 86_400 }),
+    /** §10.3 step 6: shorter requests get 423 Interval Too Brief (§10.2.8: at least 60 s is sane). */
+    minExpires: Type.Integer({ default: 60, minimum: 1, maximum: 3600 }),
+    /** Longer requests are shortened to this (§10.3 step 6 lets the registrar). */
+    maxExpires: Type.Integer({ default: 7200, minimum: 60, maximum: 604_800 }),
+    /** Bindings per user; more is 403. */
+    maxContacts: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
+    /** A nonce older than this is stale (RFC 7616 §3.3): the UA retries without a password prompt. */
+    nonceMaxAgeMs: Type.Integer({ default: 300_000, minimum: 10_000, maximum: 3_600_000 }),
+    /** COMPAT: User-Agent prefixes of UAs that read only the first challenge and know only MD5. */
+    md5OnlyUserAgents: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      default: ['sipsak'],
+      maxItems: 32,
+    }),
+    /** How often expired bindings are deleted from the store. */
+    purgeIntervalMs: Type.Integer({ default: 600_000, minimum: 10_000, maximum: 86_400_000 }),
+    /** Live bindings turned back into endpoints at start. */
+    restoreLimit: Type.Integer({ default: 10_000, minimum: 0, maximum: 1_000_000 }),
+  }),
+  async setup(ctx) {
+    const stack = ctx.use(sipStackKey);
+    const store = ctx.use(storeKey);
+    const { options } = ctx;
+    const auth = new SipDigestAuth({
+      realm: ctx.domain,
+      // One process: a secret per start (a restart costs each UA one more 401).
+      nonces: new DigestNonces({
+        secret: ctx.ids.randomBytes(32),
+        maxAgeMs: options.nonceMaxAgeMs,
+        random: (bytes) => ctx.ids.randomBytes(bytes),
+      }),
+      accounts: store.accounts,
+      throttle: ctx.use(authServiceKey),
+      md5OnlyUserAgents: options.md5OnlyUserAgents,
+    });
+    const registrar = new Registrar({
+      domain: ctx.domain,
+      clock: ctx.clock,
+      log: ctx.log,
+      auth,
+      location: store.location,
+      accounts: store.accounts,
+      sessions: ctx.use(sessionRegistryKey),
+      policy: {
+        defaultExpires: options.defaultExpires,
+        minExpires: options.minExpires,
+        maxExpires: Math.max(options.maxExpires, options.minExpires),
+        maxContacts: options.maxContacts,
+      },
+    });
+    ctx.provide(sipDigestAuthKey, auth);
+    ctx.provide(registrarKey, registrar);
+    await registrar.restore(options.restoreLimit);
+    const purge = ctx.clock.setInterval(() => {
+      store.location.purgeExpired(ctx.clock.now()).catch((error: unknown) => {
+        ctx.log.warn({ err: error }, 'purging expired SIP bindings failed');
+      });
+    }, options.purgeIntervalMs);
+    const off = stack.onRequest('REGISTER', (context) => registrar.handle(context), ctx.module);
+    return () => {
+      off();
+      purge.cancel();
+      registrar.close();
+    };
+  },
+});
