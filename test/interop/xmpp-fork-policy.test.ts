@@ -5,31 +5,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import xml from '@xmpp/xml';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
   allowSelfSigned,
-  Inbox,
   isMessage,
   isPresenceFrom,
+  XmppCast,
   type XmppJsClient,
-  xmppJs,
 } from '../support/xmpp-clients.js';
 
 describe('fork policy and offline quota options', () => {
   let herald: TestServer;
-  const clients: XmppJsClient[] = [];
-  const login = async (username: string, resource: string) => {
-    const client = await xmppJs({
-      service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
-      username,
-      password: DEMO_PASSWORD,
-      resource,
-    });
-    clients.push(client);
-    const inbox = new Inbox(client);
-    await client.send(xml('presence'));
-    return { client, inbox };
-  };
+  const cast = new XmppCast(() => herald.ports.xmpp ?? 0);
+  const login = (username: string, resource: string) => cast.login(username, resource);
   const chat = (client: XmppJsClient, to: string, body: string) =>
     client.send(xml('message', { to, type: 'chat' }, xml('body', {}, body)));
 
@@ -38,7 +26,7 @@ describe('fork policy and offline quota options', () => {
     herald = await startTestServer({ raw: { messaging: { forkPolicy: 'all', offlineQuota: 1 } } });
   });
   after(async () => {
-    for (const client of clients) await client.stop().catch(() => {});
+    await cast.stopAll();
     await herald.stop();
   });
 

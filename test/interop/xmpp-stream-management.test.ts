@@ -6,15 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import xml from '@xmpp/xml';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
   allowSelfSigned,
-  Inbox,
   isMessage,
   isPresenceFrom,
   withTimeout,
-  type XmppJsClient,
-  xmppJs,
+  XmppCast,
 } from '../support/xmpp-clients.js';
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -29,26 +27,15 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 describe('XEP-0198 stream management with xmpp.js', () => {
   let herald: TestServer;
-  const clients: XmppJsClient[] = [];
-  const login = async (username: string, resource: string) => {
-    const client = await xmppJs({
-      service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
-      username,
-      password: DEMO_PASSWORD,
-      resource,
-    });
-    clients.push(client);
-    const inbox = new Inbox(client);
-    await client.send(xml('presence'));
-    return { client, inbox };
-  };
+  const cast = new XmppCast(() => herald.ports.xmpp ?? 0);
+  const login = (username: string, resource: string) => cast.login(username, resource);
 
   before(async () => {
     allowSelfSigned();
     herald = await startTestServer({ raw: { modules: { 'xmpp-c2s': { resumeSeconds: 2 } } } });
   });
   after(async () => {
-    for (const client of clients) await client.stop().catch(() => {});
+    await cast.stopAll();
     await herald.stop();
   });
 

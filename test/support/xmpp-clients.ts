@@ -6,6 +6,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { type XmppJsClient, client as xmppClient } from '@xmpp/client';
 import * as Stanza from 'stanza';
+import { DEMO_PASSWORD } from './test-server.js';
 
 export type { XmppJsClient };
 
@@ -108,7 +109,7 @@ export function rawXmpp(port: number, options: { tls?: boolean } = {}): Promise<
 export const STREAM_HEADER =
   "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
 
-import type { XmlElement } from '@xmpp/xml';
+import xmlElement, { type XmlElement } from '@xmpp/xml';
 
 /** Collects every stanza a client receives, so a test can wait for the one it expects. */
 export class Inbox {
@@ -153,3 +154,34 @@ export const isMessage = (body: string) => (s: XmlElement) =>
   s.name === 'message' && s.getChildText('body') === body;
 export const isPresenceFrom = (from: string, type?: string) => (s: XmlElement) =>
   s.name === 'presence' && s.attrs.from === from && s.attrs.type === type;
+
+/**
+ * The xmpp.js clients one test file logs in against one server; `stopAll()` in `after` ends them.
+ * `port` is read at login time, so a server restarted mid-file is reached on its new port.
+ */
+export class XmppCast {
+  readonly #clients: XmppJsClient[] = [];
+  readonly #port: () => number;
+
+  constructor(port: () => number) {
+    this.#port = port;
+  }
+
+  /** Logs in; with `available` (the default) also sends initial presence. */
+  async login(username: string, resource: string, options: { password?: string; available?: boolean } = {}) {
+    const client = await xmppJs({
+      service: `xmpp://127.0.0.1:${this.#port()}`,
+      username,
+      password: options.password ?? DEMO_PASSWORD,
+      resource,
+    });
+    this.#clients.push(client);
+    const inbox = new Inbox(client);
+    if (options.available ?? true) await client.send(xmlElement('presence'));
+    return { client, inbox };
+  }
+
+  async stopAll(): Promise<void> {
+    for (const client of this.#clients.splice(0)) await client.stop().catch(() => {});
+  }
+}
