@@ -75,7 +75,7 @@ export interface AccountStore {
   setCredentials(id: UserId, credentials: StoredCredentials): Promise<void>;
   /**
    * Removes the user, their credentials, device associations, roster, block list, offline
-   * messages and PEP nodes; false if there was none.
+   * messages, PEP nodes, SIP bindings and last logout; false if there was none.
    */
   deleteUser(id: UserId): Promise<boolean>;
 }
@@ -434,6 +434,24 @@ export interface LocationStore {
   purgeExpired(now: number): Promise<number>;
 }
 
+// ---------------------------------------------------------------- last activity (XEP-0012)
+
+/** When a user last went offline (their last session ended) and the status text they left. */
+export interface LastLogoutRecord {
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  /** The <status/> of their last presence, or null when there was none. */
+  readonly status: string | null;
+}
+
+/** XEP-0012 §4: the one last logout per user, replaced at every logout; it goes with the user. */
+export interface LastActivityStore {
+  /** Replaces the user's last logout. HERALD_ERR_NOT_FOUND naming userId for an unknown user. */
+  recordLogout(userId: UserId, at: number, status: string | null): Promise<void>;
+  /** The user's last logout, or undefined if they never logged out (or do not exist). */
+  lastLogout(userId: UserId): Promise<LastLogoutRecord | undefined>;
+}
+
 // ---------------------------------------------------------------- the store as a whole
 
 export interface StoreHealth {
@@ -452,6 +470,7 @@ export interface StoreTransaction {
   readonly offline: OfflineStore;
   readonly pep: PepStore;
   readonly location: LocationStore;
+  readonly lastActivity: LastActivityStore;
 }
 
 export interface Store extends StoreTransaction {

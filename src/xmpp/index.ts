@@ -1,6 +1,7 @@
 import { messagesModule } from './features/rfc6121-messages.js';
 import { presenceModule } from './features/rfc6121-presence.js';
 import { rosterModule } from './features/rfc6121-roster.js';
+import { lastActivityModule } from './features/xep0012-last-activity.js';
 import { discoModule } from './features/xep0030-disco.js';
 import { vcardModule } from './features/xep0054-vcard.js';
 import { versionModule } from './features/xep0092-version.js';
@@ -33,4 +34,5 @@ export const xmppModules = [
   uploadModule,
   pepModule,
   vcardModule,
+  lastActivityModule,
 ] as const;

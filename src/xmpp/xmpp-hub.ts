@@ -51,6 +51,10 @@ export const nonzaReceived = handleHook<{ session: XmppSession; element: Element
 export const sessionResumed = notifyHook<XmppSession>('xmpp.session-resumed');
 /** Before the session's resources are released (it may still be sent to, if its stream is open). */
 export const sessionEnding = notifyHook<{ session: XmppSession; reason: string }>('xmpp.session-ending');
+/** A client broadcast unavailable presence (RFC 6121 §4.5.1), before the presence handler takes it. */
+export const unavailableReceived = notifyHook<{ session: XmppSession; stanza: Element }>(
+  'xmpp.unavailable-received',
+);
 
 /** A disco#info identity (XEP-0030 §3.1): category and type from the registry, an optional name. */
 export interface DiscoIdentity {
@@ -211,6 +215,8 @@ export class XmppHub {
         if (this.#message) return this.#message(session, stanza, to);
         return this.replyError(session, stanza, 'service-unavailable');
       case 'presence':
+        if (stanza.attr('type') === 'unavailable' && (to === null || bareJid(to) === session.bare))
+          await this.hooks.notify(unavailableReceived, { session, stanza });
         if (this.#presence) return this.#presence(session, stanza, to);
         return;
       default:

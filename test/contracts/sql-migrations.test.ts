@@ -156,6 +156,7 @@ const TABLES = [
   'offline_messages',
   'pep_nodes',
   'pep_items',
+  'last_logouts',
 ];
 
 for (const target of targets) {
@@ -167,6 +168,7 @@ for (const target of targets) {
           '0002-roster-blocks-offline',
           '0003-pep',
           '0004-sip-location',
+          '0005-last-activity',
         ]);
         assert.deepEqual(await migrateToLatest(db, kind), ALL);
         assert.deepEqual(await migrateToLatest(db, kind), []);

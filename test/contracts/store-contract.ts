@@ -7,6 +7,7 @@ import { describeAccountContract } from './store-contract-accounts.js';
 import { describeBlockListContract } from './store-contract-blocks.js';
 import { describeDeviceContract } from './store-contract-devices.js';
 import { describeDirectoryContract } from './store-contract-directory.js';
+import { describeLastActivityContract } from './store-contract-last-activity.js';
 import { describeLocationContract } from './store-contract-location.js';
 import { describeOfflineContract } from './store-contract-offline.js';
 import { describePepContract } from './store-contract-pep.js';
@@ -36,6 +37,7 @@ export function describeStoreContract(
     describeOfflineContract(open);
     describePepContract(open);
     describeLocationContract(open);
+    describeLastActivityContract(open);
     describeStoreWideContract(open);
   });
 }

@@ -85,6 +85,7 @@ export class MemoryAccountStore implements AccountStore {
     tables.pepNodes.delete(id);
     tables.pepItems.delete(id);
     tables.sipBindings.delete(id);
+    tables.lastLogouts.delete(id);
     return true;
   }
 

@@ -7,6 +7,7 @@ import type {
   AccountStore,
   BlockListStore,
   DirectoryStore,
+  LastActivityStore,
   LocationStore,
   OfflineStore,
   PepStore,
@@ -19,6 +20,7 @@ import { StoreGuard } from '../store-guard.js';
 import { MemoryAccountStore } from './memory-account-store.js';
 import { MemoryBlockListStore } from './memory-block-list-store.js';
 import { MemoryDirectoryStore } from './memory-directory-store.js';
+import { MemoryLastActivityStore } from './memory-last-activity-store.js';
 import { MemoryLocationStore } from './memory-location-store.js';
 import { MemoryOfflineStore } from './memory-offline-store.js';
 import { MemoryPepStore } from './memory-pep-store.js';
@@ -57,6 +59,7 @@ export class MemoryStore implements Store {
   readonly offline: OfflineStore;
   readonly pep: PepStore;
   readonly location: LocationStore;
+  readonly lastActivity: LastActivityStore;
   #committed: MemoryTables = emptyTables();
   readonly #queue = new SerialQueue();
   readonly #guard = new StoreGuard();
@@ -70,6 +73,7 @@ export class MemoryStore implements Store {
     this.offline = this.#guard.outer(serialised(new MemoryOfflineStore(committed), this.#queue));
     this.pep = this.#guard.outer(serialised(new MemoryPepStore(committed), this.#queue));
     this.location = this.#guard.outer(serialised(new MemoryLocationStore(committed), this.#queue));
+    this.lastActivity = this.#guard.outer(serialised(new MemoryLastActivityStore(committed), this.#queue));
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -85,6 +89,7 @@ export class MemoryStore implements Store {
           offline: bind(new MemoryOfflineStore(tables)),
           pep: bind(new MemoryPepStore(tables)),
           location: bind(new MemoryLocationStore(tables)),
+          lastActivity: bind(new MemoryLastActivityStore(tables)),
         });
         this.#committed = draft;
         return result;

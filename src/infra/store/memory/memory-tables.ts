@@ -9,6 +9,7 @@ import type {
   CannedMessageRecord,
   DeviceId,
   DeviceRecord,
+  LastLogoutRecord,
   LineId,
   LineRecord,
   OfflineMessageRecord,
@@ -47,6 +48,8 @@ export interface MemoryTables {
   readonly pepItems: Map<UserId, ReadonlyMap<string, readonly PepItemRecord[]>>;
   /** user → their SIP bindings (RFC 3261 §10.3), live or not yet purged. */
   readonly sipBindings: Map<UserId, readonly SipBindingRecord[]>;
+  /** user → when they last logged out (XEP-0012 §4). */
+  readonly lastLogouts: Map<UserId, LastLogoutRecord>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -66,6 +69,7 @@ export function emptyTables(): MemoryTables {
     pepNodes: new Map(),
     pepItems: new Map(),
     sipBindings: new Map(),
+    lastLogouts: new Map(),
   };
 }
 
@@ -87,6 +91,7 @@ export function snapshotTables(tables: MemoryTables): MemoryTables {
     pepNodes: new Map(tables.pepNodes),
     pepItems: new Map(tables.pepItems),
     sipBindings: new Map(tables.sipBindings),
+    lastLogouts: new Map(tables.lastLogouts),
   };
 }
 

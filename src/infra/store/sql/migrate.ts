@@ -10,6 +10,7 @@ import { accountsAndDirectory } from './migrations/0001-accounts-and-directory.j
 import { rosterBlocksOffline } from './migrations/0002-roster-blocks-offline.js';
 import { pep } from './migrations/0003-pep.js';
 import { sipLocation } from './migrations/0004-sip-location.js';
+import { lastActivity } from './migrations/0005-last-activity.js';
 import { toStoreError } from './sql-errors.js';
 import type { Database, SqlKind } from './sql-schema.js';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0002-roster-blocks-offline', build: rosterBlocksOffline },
   { name: '0003-pep', build: pep },
   { name: '0004-sip-location', build: sipLocation },
+  { name: '0005-last-activity', build: lastActivity },
 ];
 
 export const MIGRATION_TABLE = 'herald_migration';

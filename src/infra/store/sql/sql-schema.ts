@@ -1,6 +1,7 @@
 /**
  * The tables of the SQL store (migrations/0001-accounts-and-directory.ts,
- * 0002-roster-blocks-offline.ts, 0003-pep.ts), as Kysely sees them.
+ * 0002-roster-blocks-offline.ts, 0003-pep.ts, 0004-sip-location.ts, 0005-last-activity.ts), as
+ * Kysely sees them.
  * Times are integer milliseconds (bigint, read back as numbers); booleans are integers 0/1 in
  * both dialects, because better-sqlite3 cannot bind JavaScript booleans.
  */
@@ -155,6 +156,13 @@ export interface SipBindingsTable {
   updated_at: number;
 }
 
+/** XEP-0012 §4: a user's last logout. */
+export interface LastLogoutsTable {
+  user_id: string;
+  logged_out_at: number;
+  status: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_credentials: UserCredentialsTable;
@@ -173,6 +181,7 @@ export interface Database {
   pep_nodes: PepNodesTable;
   pep_items: PepItemsTable;
   sip_bindings: SipBindingsTable;
+  last_logouts: LastLogoutsTable;
 }
 
 export type SqlKind = 'sqlite' | 'postgres';

@@ -9,6 +9,7 @@ import type {
   AccountStore,
   BlockListStore,
   DirectoryStore,
+  LastActivityStore,
   LocationStore,
   OfflineStore,
   PepStore,
@@ -24,6 +25,7 @@ import { SqlAccountStore } from './sql-account-store.js';
 import { SqlBlockListStore } from './sql-block-list-store.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { toStoreError } from './sql-errors.js';
+import { SqlLastActivityStore } from './sql-last-activity-store.js';
 import { SqlLocationStore } from './sql-location-store.js';
 import { SqlOfflineStore } from './sql-offline-store.js';
 import { SqlPepStore } from './sql-pep-store.js';
@@ -39,6 +41,7 @@ export class SqlStore implements Store {
   readonly offline: OfflineStore;
   readonly pep: PepStore;
   readonly location: LocationStore;
+  readonly lastActivity: LastActivityStore;
   readonly #db: Kysely<Database>;
   readonly #guard = new StoreGuard();
 
@@ -67,6 +70,7 @@ export class SqlStore implements Store {
     this.offline = this.#guard.outer(new SqlOfflineStore(runner, kind));
     this.pep = this.#guard.outer(new SqlPepStore(runner, kind));
     this.location = this.#guard.outer(new SqlLocationStore(runner));
+    this.lastActivity = this.#guard.outer(new SqlLastActivityStore(runner));
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -84,6 +88,7 @@ export class SqlStore implements Store {
               offline: bind(new SqlOfflineStore(runner, this.kind)),
               pep: bind(new SqlPepStore(runner, this.kind)),
               location: bind(new SqlLocationStore(runner)),
+              lastActivity: bind(new SqlLastActivityStore(runner)),
             });
           } catch (error) {
             isWorkError = true;
