@@ -272,7 +272,7 @@ export interface OfflineStore {
 // ---------------------------------------------------------------- personal eventing (XEP-0163 over XEP-0060)
 
 /** XEP-0060 §4.5: who may retrieve a node's items; Herald's PEP offers these (XEP-0163 §5). */
-export type PepAccessModel = 'presence' | 'open' | 'whitelist';
+export type PepAccessModel = 'presence' | 'open' | 'roster' | 'whitelist';
 
 /** XEP-0060 pubsub#send_last_published_item, as PEP uses it (XEP-0163 §4.3.4). */
 export type PepSendLastItem = 'never' | 'on_sub_and_presence';
@@ -286,6 +286,8 @@ export interface PepNodeRecord {
   /** How many items the node keeps, the newest (pubsub#max_items); at least 1. */
   readonly maxItems: number;
   readonly sendLastItem: PepSendLastItem;
+  /** pubsub#roster_groups_allowed: the owner's roster groups the roster access model admits (XEP-0060 §4.5). */
+  readonly rosterGroupsAllowed: readonly string[];
   readonly createdAt: number;
 }
 

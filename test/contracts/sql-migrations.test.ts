@@ -169,6 +169,7 @@ for (const target of targets) {
           '0003-pep',
           '0004-sip-location',
           '0005-last-activity',
+          '0006-pep-roster-groups',
         ]);
         assert.deepEqual(await migrateToLatest(db, kind), ALL);
         assert.deepEqual(await migrateToLatest(db, kind), []);
@@ -194,6 +195,9 @@ for (const target of targets) {
         assert.deepEqual(await migrateToLatest(db, kind), ALL.slice(1));
         assert.deepEqual(await appliedNames(db), ALL);
         await seedUserRows(db, 'u1');
+        // 0006: a node written without roster groups allows none.
+        const groups = await sql<{ roster_groups: string }>`select roster_groups from pep_nodes`.execute(db);
+        assert.deepEqual(groups.rows, [{ roster_groups: '[]' }]);
         await db.deleteFrom('users').where('id', '=', 'u1').execute();
         const owned = [
           'roster_items',

@@ -27,6 +27,7 @@ function pepNode(node: string, overrides: Partial<PepNodeRecord> = {}): PepNodeR
     accessModel: 'presence',
     maxItems: 1,
     sendLastItem: 'on_sub_and_presence',
+    rosterGroupsAllowed: [],
     createdAt: T0,
     ...overrides,
   };
@@ -157,6 +158,23 @@ export function describePepContract(open: OpenStoreFixture): void {
         assert.deepEqual(ids(await store.pep.getItems(ALICE, 'n', 10)), ['c', 'b']);
         assert.equal(await store.pep.updateNode(pepNode('absent')), false);
         assert.equal(await store.pep.getNode(ALICE, 'absent'), undefined);
+      }));
+
+    it("keeps a roster node's allowed groups, in their order, through creation and reconfiguration", () =>
+      withStore(open, async (store) => {
+        await insertUsers(store, 'alice');
+        const colleagues = pepNode('n', {
+          accessModel: 'roster',
+          rosterGroupsAllowed: ['Colleagues', 'Amis é'],
+        });
+        assert.equal(await store.pep.createNode(colleagues, 10), 'created');
+        assert.deepEqual(await store.pep.getNode(ALICE, 'n'), colleagues);
+        const family = { ...colleagues, rosterGroupsAllowed: ['Family'] };
+        assert.equal(await store.pep.updateNode(family), true);
+        assert.deepEqual(await store.pep.listNodes(ALICE), [family]);
+        const none = { ...colleagues, accessModel: 'presence' as const, rosterGroupsAllowed: [] };
+        assert.equal(await store.pep.updateNode(none), true);
+        assert.deepEqual(await store.pep.getNode(ALICE, 'n'), none);
       }));
 
     it('deletes items and nodes; a deleted node takes its items, and a new one starts empty', () =>

@@ -1,4 +1,4 @@
-export { accessRefusal, type PepRelation } from './pep-access.js';
+export { accessRefusal, type PepAccessRule, type PepRelation, type PepRequester } from './pep-access.js';
 export { type PepError, type PepErrorReason, type PepResult, refused, succeeded } from './pep-errors.js';
 export type { LastPublished, PepEvent, PepItem, PepNotification } from './pep-events.js';
 export {
@@ -17,5 +17,8 @@ export type {
   PresenceRelations,
   PublishRequest,
   RetractRequest,
+  SubscribeRequest,
+  UnsubscribeRequest,
 } from './pep-requests.js';
 export { PepService, type PepServiceOptions } from './pep-service.js';
+export type { PepSubscription } from './pep-subscriptions.js';

@@ -15,6 +15,8 @@ export type PepErrorReason =
   | 'not-owner'
   /** §6.5.9.6 (presence access model) — not-authorized + <presence-subscription-required/>. */
   | 'presence-subscription-required'
+  /** §6.5.9.7 (roster access model) — not-authorized + <not-in-roster-group/>. */
+  | 'not-in-roster-group'
   /** §6.5.9.8 (whitelist access model) — not-allowed + <closed-node/>. */
   | 'closed-node'
   /** §6.5.9.10: the owner blocked the requester — forbidden. */
@@ -34,7 +36,15 @@ export type PepErrorReason =
   /** §7.2.3.3, §8.2.3.3: no NodeID, or one too long — bad-request (+ <nodeid-required/>). */
   | 'invalid-node'
   /** §7.2.3.4: an empty or too long ItemID — bad-request (+ <item-required/>). */
-  | 'invalid-item-id';
+  | 'invalid-item-id'
+  /** §6.1.3.1: the subscription JID is not the requester's — bad-request + <invalid-jid/>. */
+  | 'invalid-jid'
+  /** §6.2.3.2: the requester has no subscription to the node — unexpected-request + <not-subscribed/>. */
+  | 'not-subscribed'
+  /** §6.2.3.5: the SubID names no subscription of the requester — not-acceptable + <invalid-subid/>. */
+  | 'invalid-subid'
+  /** The node, or the service, has as many subscriptions as it keeps — policy-violation. */
+  | 'too-many-subscriptions';
 
 export interface PepError {
   readonly reason: PepErrorReason;

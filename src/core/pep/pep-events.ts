@@ -3,7 +3,7 @@
  * Notifications", https://xmpp.org/extensions/xep-0163.html#notify). The core decides who may be
  * told; the adapter picks the resources that asked (XEP-0115 +notify) and builds the stanzas.
  */
-import type { BareJid } from '../address/jid.js';
+import type { BareJid, Jid } from '../address/jid.js';
 import type { UserId } from '../ports.js';
 
 /** A published item as readers see it. */
@@ -35,6 +35,11 @@ export interface PepNotification {
    * automatic subscribers of §4.1. Blocked contacts are already left out (§4.3.3 rule 3).
    */
   readonly contacts: readonly BareJid[];
+  /**
+   * The JIDs (full or bare) of the explicit subscriptions (XEP-0060 §6.1) the access model still
+   * admits: they are told whatever their caps say.
+   */
+  readonly subscribers?: readonly Jid[];
 }
 
 /** The last item of a node, for a resource that just became available (XEP-0163 §4.3.4). */

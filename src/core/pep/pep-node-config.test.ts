@@ -9,8 +9,18 @@ import {
   type PepNodeOptions,
 } from './pep-node-config.js';
 
-const limits = { ...DEFAULT_PEP_LIMITS, maxItemsPerNode: 50 };
-const BOOKMARKS: PepNodeConfig = { accessModel: 'whitelist', maxItems: 50, sendLastItem: 'never' };
+const limits = { ...DEFAULT_PEP_LIMITS, maxItemsPerNode: 50, maxRosterGroupsAllowed: 3 };
+const BOOKMARKS: PepNodeConfig = {
+  accessModel: 'whitelist',
+  maxItems: 50,
+  sendLastItem: 'never',
+  rosterGroupsAllowed: [],
+};
+const COLLEAGUES: PepNodeConfig = {
+  ...DEFAULT_NODE_CONFIG,
+  accessModel: 'roster',
+  rosterGroupsAllowed: ['Colleagues'],
+};
 
 const CONFIGURE: { options: PepNodeOptions; expected: PepNodeConfig | string }[] = [
   { options: {}, expected: DEFAULT_NODE_CONFIG },
@@ -21,7 +31,15 @@ const CONFIGURE: { options: PepNodeOptions; expected: PepNodeConfig | string }[]
     expected: BOOKMARKS,
   },
   { options: { maxItems: 7 }, expected: { ...DEFAULT_NODE_CONFIG, maxItems: 7 } },
-  { options: { accessModel: 'roster' }, expected: 'unsupported-access-model' },
+  // XEP-0060 §4.5 roster, with the groups of pubsub#roster_groups_allowed (duplicates once).
+  {
+    options: { accessModel: 'roster', rosterGroupsAllowed: ['Colleagues', 'Colleagues'] },
+    expected: COLLEAGUES,
+  },
+  { options: { accessModel: 'roster' }, expected: { ...DEFAULT_NODE_CONFIG, accessModel: 'roster' } },
+  { options: { rosterGroupsAllowed: [''] }, expected: 'invalid-options' },
+  { options: { rosterGroupsAllowed: ['x'.repeat(1024)] }, expected: 'invalid-options' },
+  { options: { rosterGroupsAllowed: ['a', 'b', 'c', 'd'] }, expected: 'invalid-options' },
   { options: { accessModel: 'authorize' }, expected: 'unsupported-access-model' },
   { options: { maxItems: 0 }, expected: 'invalid-options' },
   { options: { maxItems: 51 }, expected: 'invalid-options' },
@@ -54,6 +72,17 @@ describe('PEP node configuration (XEP-0060 §7.1.5, §8.2)', () => {
     const result = configWith(BOOKMARKS, { maxItems: 3 }, limits);
     assert.deepEqual(result.ok && result.value, { ...BOOKMARKS, maxItems: 3 });
   });
+
+  for (const { groups, meets } of [
+    { groups: ['Colleagues'], meets: true },
+    { groups: ['Colleagues', 'Colleagues'], meets: true },
+    { groups: ['Family'], meets: false },
+    { groups: [], meets: false },
+  ])
+    it(`a roster node for Colleagues ${meets ? 'meets' : 'does not meet'} groups [${groups.join(', ')}]`, () => {
+      const options = { accessModel: 'roster', rosterGroupsAllowed: groups };
+      assert.equal(meetsPreconditions(COLLEAGUES, options, limits), meets);
+    });
 
   for (const { options, meets } of PRECONDITIONS)
     it(`the bookmarks node ${meets ? 'meets' : 'does not meet'} ${JSON.stringify(options)}`, () => {

@@ -14,6 +14,8 @@ export interface PresenceRelations {
   subscribers(userId: UserId): Promise<BareJid[]>;
   /** Whose presence the user receives (to/both). */
   subscriptions(userId: UserId): Promise<BareJid[]>;
+  /** The contact's item in the owner's roster, for its groups (XEP-0060 §4.5 roster access model). */
+  getItem(ownerId: UserId, contact: BareJid): Promise<{ readonly groups: readonly string[] } | undefined>;
 }
 
 export interface NodeRequest {
@@ -50,4 +52,14 @@ export interface RetractRequest extends NodeRequest {
 /** §8.1.3 create-and-configure, §8.2.4 configure. */
 export interface ConfigureRequest extends NodeRequest {
   readonly options: PepNodeOptions;
+}
+
+/** XEP-0060 §6.1: `jid` is the requester's own bare or full JID, else §6.1.3.1 invalid-jid. */
+export interface SubscribeRequest extends NodeRequest {
+  readonly jid: string;
+}
+
+/** §6.2: with `subid`, only the subscription that has it. */
+export interface UnsubscribeRequest extends SubscribeRequest {
+  readonly subid?: string;
 }

@@ -85,6 +85,7 @@ describe('PepService (XEP-0163)', () => {
       accessModel: 'presence',
       maxItems: 1,
       sendLastItem: 'on_sub_and_presence',
+      rosterGroupsAllowed: [],
     });
 
     const read = value(await pep.items({ owner: JULIET, actor: ROMEO, node: TUNE }));
@@ -165,7 +166,7 @@ describe('PepService (XEP-0163)', () => {
           actor: BALCONY,
           node: 'n',
           payload: '<x/>',
-          options: { accessModel: 'roster' },
+          options: { accessModel: 'authorize' },
         }),
       ),
       'precondition-not-met',
@@ -273,6 +274,7 @@ describe('PepService (XEP-0163)', () => {
         accessModel: 'presence',
         maxItems: 3,
         sendLastItem: 'on_sub_and_presence',
+        rosterGroupsAllowed: [],
       },
     );
     assert.equal(reason(await pep.createNode({ owner: JULIET, actor: BALCONY, node: 'n' })), 'node-exists');

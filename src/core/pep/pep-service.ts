@@ -6,10 +6,10 @@
  */
 import type { Clock } from '../../kernel/clock.js';
 import type { IdSource } from '../../kernel/ids.js';
-import { type BareJid, bareJid, type Jid, jidDomain, jidLocal, userJid } from '../address/jid.js';
+import { type BareJid, bareJid, type Jid, jidDomain, jidLocal, parseJid, userJid } from '../address/jid.js';
 import type { PepItemRecord, PepNodeRecord, Store, StoreTransaction, UserId } from '../ports.js';
 import type { BlockChecker } from '../roster/roster-service.js';
-import { accessRefusal, type PepRelation } from './pep-access.js';
+import { accessRefusal, type PepRequester } from './pep-access.js';
 import { type PepResult, refused, succeeded } from './pep-errors.js';
 import type { LastPublished, PepEvent, PepItem, PepNotification } from './pep-events.js';
 import {
@@ -27,7 +27,10 @@ import type {
   PresenceRelations,
   PublishRequest,
   RetractRequest,
+  SubscribeRequest,
+  UnsubscribeRequest,
 } from './pep-requests.js';
+import { type PepSubscription, PepSubscriptions } from './pep-subscriptions.js';
 
 export interface PepServiceOptions {
   readonly store: Store;
@@ -54,6 +57,7 @@ const configOf = (node: PepNodeRecord): PepNodeConfig => ({
   accessModel: node.accessModel,
   maxItems: node.maxItems,
   sendLastItem: node.sendLastItem,
+  rosterGroupsAllowed: node.rosterGroupsAllowed,
 });
 
 const itemOf = (record: PepItemRecord): PepItem => ({
@@ -71,6 +75,7 @@ export class PepService {
   readonly #domain: string;
   readonly #presence: PresenceRelations;
   readonly #blocks: BlockChecker | undefined;
+  readonly #subscriptions: PepSubscriptions;
 
   constructor(options: PepServiceOptions) {
     this.limits = { ...DEFAULT_PEP_LIMITS, ...options.limits };
@@ -83,6 +88,7 @@ export class PepService {
     this.#domain = options.domain.toLowerCase();
     this.#presence = options.presence;
     this.#blocks = options.blocks;
+    this.#subscriptions = new PepSubscriptions(this.limits);
   }
 
   /** XEP-0060 §7.1; XEP-0163 §3: the node is created if it does not exist ("auto-create"). */
@@ -176,8 +182,11 @@ export class PepService {
     if (!owned.ok) return owned;
     const config = configWith(configOf(owned.value.node), request.options, this.limits);
     if (!config.ok) return config;
-    const changed = await this.#store.pep.updateNode({ ...owned.value.node, ...config.value });
-    return changed ? config : refused('node-not-found', `there is no node ${request.node}`);
+    const updated = { ...owned.value.node, ...config.value };
+    if (!(await this.#store.pep.updateNode(updated)))
+      return refused('node-not-found', `there is no node ${request.node}`);
+    await this.#allowedSubscriptions(owned.value.owner, updated); // those the new model refuses go
+    return config;
   }
 
   /** §8.4: deletes the node and its items; those who could read it are told (§8.4.2). */
@@ -188,7 +197,46 @@ export class PepService {
     const notification = await this.#notification(owner, node, { kind: 'deleted' });
     if (!(await this.#store.pep.deleteNode(owner.userId, node.node)))
       return refused('node-not-found', `there is no node ${request.node}`);
+    this.#subscriptions.dropNode(owner.userId, node.node); // §8.4.2: the subscriptions go with the node
     return succeeded({ notification });
+  }
+
+  /**
+   * XEP-0060 §6.1: subscribes `jid` to the node, if the access model admits the requester
+   * (§6.1.3). Subscriptions are kept in memory only (pep-subscriptions.ts): not across a restart.
+   */
+  async subscribe(request: SubscribeRequest): Promise<PepResult<PepSubscription>> {
+    const jid = this.#ownJid(request);
+    if (!jid) return refused('invalid-jid', 'subscribe your own bare or full JID'); // §6.1.3.1
+    const found = await this.#readable(request);
+    if (!found.ok) return found;
+    const { owner, node } = found.value;
+    const added = this.#subscriptions.add(owner.userId, node.node, jid, () => this.#ids.next());
+    if (added.kind === 'node-full')
+      return refused(
+        'too-many-subscriptions',
+        `a node keeps ${this.limits.maxSubscriptionsPerNode} subscriptions`,
+      );
+    if (added.kind === 'service-full')
+      return refused('too-many-subscriptions', 'the service keeps no more subscriptions');
+    return succeeded(added.subscription); // §6.1.2: subscription='subscribed' with its SubID
+  }
+
+  /** §6.2: removes the subscription of `jid` to the node. */
+  async unsubscribe(request: UnsubscribeRequest): Promise<PepResult<null>> {
+    const jid = this.#ownJid(request);
+    if (!jid) return refused('invalid-jid', 'unsubscribe your own bare or full JID'); // §6.2.3.3
+    if (!isName(request.node)) return refused('invalid-node', 'name the node');
+    const owner = await this.#owner(request.owner);
+    if (!owner) return refused('no-such-user', `there is no account ${request.owner}`);
+    if (!(await this.#store.pep.getNode(owner.userId, request.node)))
+      return refused('node-not-found', `there is no node ${request.node}`); // §6.2.3.4
+    const subscription = this.#subscriptions.find(owner.userId, request.node, jid);
+    if (!subscription) return refused('not-subscribed', `${jid} is not subscribed to ${request.node}`); // §6.2.3.2
+    if (request.subid !== undefined && request.subid !== subscription.subid)
+      return refused('invalid-subid', `no subscription ${request.subid}`); // §6.2.3.5
+    this.#subscriptions.remove(owner.userId, request.node, jid);
+    return succeeded(null);
   }
 
   /**
@@ -203,9 +251,9 @@ export class PepService {
     for (const jid of [self.jid, ...(await this.#presence.subscriptions(self.userId))]) {
       const owner = jid === self.jid ? self : await this.#owner(jid);
       if (!owner) continue;
-      const relation = await this.#relation(owner, viewer);
+      const requester = await this.#requester(owner, viewer);
       for (const node of await this.#store.pep.listNodes(owner.userId)) {
-        if (node.sendLastItem === 'never' || accessRefusal(node.accessModel, relation)) continue;
+        if (node.sendLastItem === 'never' || accessRefusal(node, requester)) continue;
         const [newest] = await this.#store.pep.getItems(owner.userId, node.node, 1);
         if (newest)
           last.push({ ownerId: owner.userId, owner: owner.jid, node: node.node, item: itemOf(newest) });
@@ -218,11 +266,9 @@ export class PepService {
   async readableNodes(owner: BareJid, actor: Jid): Promise<PepResult<string[]>> {
     const found = await this.#owner(owner);
     if (!found) return refused('no-such-user', `there is no account ${owner}`);
-    const relation = await this.#relation(found, actor);
+    const requester = await this.#requester(found, actor);
     const nodes = await this.#store.pep.listNodes(found.userId);
-    return succeeded(
-      nodes.filter((node) => !accessRefusal(node.accessModel, relation)).map((node) => node.node),
-    );
+    return succeeded(nodes.filter((node) => !accessRefusal(node, requester)).map((node) => node.node));
   }
 
   async #nodeToPublishTo(
@@ -266,7 +312,7 @@ export class PepService {
     if (!owner) return refused('no-such-user', `there is no account ${request.owner}`);
     const node = await this.#store.pep.getNode(owner.userId, request.node);
     if (!node) return refused('node-not-found', `there is no node ${request.node}`); // §6.5.9.11
-    const refusal = accessRefusal(node.accessModel, await this.#relation(owner, request.actor));
+    const refusal = accessRefusal(node, await this.#requester(owner, request.actor));
     if (refusal)
       return refused(refusal, `the ${node.accessModel} access model of ${request.node} refuses you`);
     return succeeded({ owner, node });
@@ -284,20 +330,44 @@ export class PepService {
 
   async #notification(owner: Owner, node: PepNodeRecord, event: PepEvent): Promise<PepNotification> {
     // §4.1 auto-subscribe: presence subscribers are subscribed to every node they may read.
-    const relation: PepRelation = 'presence-subscriber';
-    const contacts =
-      accessRefusal(node.accessModel, relation) === null
-        ? (await this.#presence.subscribers(owner.userId)).filter((contact) => contact !== owner.jid)
-        : [];
-    return { ownerId: owner.userId, owner: owner.jid, node: node.node, event, contacts };
+    const contacts: BareJid[] = [];
+    if (node.accessModel !== 'whitelist')
+      for (const contact of await this.#presence.subscribers(owner.userId)) {
+        if (contact === owner.jid) continue;
+        const groups = node.accessModel === 'roster' ? await this.#groupsOf(owner, contact) : [];
+        if (!accessRefusal(node, { relation: 'presence-subscriber', groups })) contacts.push(contact);
+      }
+    const subscribers = (await this.#allowedSubscriptions(owner, node)).map((s) => s.jid);
+    return { ownerId: owner.userId, owner: owner.jid, node: node.node, event, contacts, subscribers };
   }
 
-  async #relation(owner: Owner, requester: Jid): Promise<PepRelation> {
-    if (bareJid(requester) === owner.jid) return 'owner';
-    if (await this.#blocks?.isBlocked(owner.userId, requester)) return 'blocked';
-    return (await this.#presence.canSeePresence(owner.userId, requester))
-      ? 'presence-subscriber'
-      : 'stranger';
+  /** The node's explicit subscriptions the access model still admits; the others are removed. */
+  async #allowedSubscriptions(owner: Owner, node: PepNodeRecord): Promise<PepSubscription[]> {
+    const allowed: PepSubscription[] = [];
+    for (const subscription of this.#subscriptions.of(owner.userId, node.node))
+      if (accessRefusal(node, await this.#requester(owner, subscription.jid)))
+        this.#subscriptions.remove(owner.userId, node.node, subscription.jid);
+      else allowed.push(subscription);
+    return allowed;
+  }
+
+  async #requester(owner: Owner, requester: Jid): Promise<PepRequester> {
+    if (bareJid(requester) === owner.jid) return { relation: 'owner', groups: [] };
+    if (await this.#blocks?.isBlocked(owner.userId, requester)) return { relation: 'blocked', groups: [] };
+    if (!(await this.#presence.canSeePresence(owner.userId, requester)))
+      return { relation: 'stranger', groups: [] };
+    return { relation: 'presence-subscriber', groups: await this.#groupsOf(owner, bareJid(requester)) };
+  }
+
+  /** The groups of the contact's item in the owner's roster (XEP-0060 §4.5 roster). */
+  async #groupsOf(owner: Owner, contact: BareJid): Promise<readonly string[]> {
+    return (await this.#presence.getItem(owner.userId, contact))?.groups ?? [];
+  }
+
+  /** The subscription JID when it is the requester's own, bare or full (§6.1.3.1). */
+  #ownJid(request: SubscribeRequest): Jid | null {
+    const jid = parseJid(request.jid);
+    return jid && (jid === request.actor || jid === bareJid(request.actor)) ? jid : null;
   }
 
   async #owner(jid: BareJid): Promise<Owner | undefined> {

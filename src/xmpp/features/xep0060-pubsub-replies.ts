@@ -23,6 +23,7 @@ const FAILURES: Readonly<Record<PepErrorReason, Omit<PubsubFailure, 'text'>>> = 
   'item-not-found': { condition: 'item-not-found' },
   'not-owner': { condition: 'forbidden' },
   'presence-subscription-required': { condition: 'not-authorized', pubsub: 'presence-subscription-required' },
+  'not-in-roster-group': { condition: 'not-authorized', pubsub: 'not-in-roster-group' }, // §6.5.9.7
   'closed-node': { condition: 'not-allowed', pubsub: 'closed-node' },
   blocked: { condition: 'forbidden' },
   'node-exists': { condition: 'conflict' },
@@ -33,6 +34,10 @@ const FAILURES: Readonly<Record<PepErrorReason, Omit<PubsubFailure, 'text'>>> = 
   'too-many-nodes': { condition: 'policy-violation' },
   'invalid-node': { condition: 'bad-request', pubsub: 'nodeid-required' },
   'invalid-item-id': { condition: 'bad-request', pubsub: 'item-required' },
+  'invalid-jid': { condition: 'bad-request', pubsub: 'invalid-jid' }, // §6.1.3.1
+  'not-subscribed': { condition: 'unexpected-request', pubsub: 'not-subscribed' }, // §6.2.3.2
+  'invalid-subid': { condition: 'not-acceptable', pubsub: 'invalid-subid' }, // §6.2.3.5
+  'too-many-subscriptions': { condition: 'policy-violation' },
 };
 
 export function pepFailure(error: PepError): PubsubFailure {
@@ -77,7 +82,7 @@ export function configurationResult(node: string, config: PepNodeConfig): Elemen
       var: 'pubsub#access_model',
       type: 'list-single',
       label: 'Who may see the items',
-      options: ['open', 'presence', 'whitelist'],
+      options: ['open', 'presence', 'roster', 'whitelist'],
       values: [config.accessModel],
     },
     {
@@ -85,6 +90,12 @@ export function configurationResult(node: string, config: PepNodeConfig): Elemen
       type: 'text-single',
       label: 'How many items to keep',
       values: [String(config.maxItems)],
+    },
+    {
+      var: 'pubsub#roster_groups_allowed',
+      type: 'list-multi',
+      label: 'Roster groups allowed to see the items',
+      values: config.rosterGroupsAllowed,
     },
     { var: 'pubsub#persist_items', type: 'boolean', label: 'Keep items', values: ['true'] },
     {

@@ -11,6 +11,7 @@ import { rosterBlocksOffline } from './migrations/0002-roster-blocks-offline.js'
 import { pep } from './migrations/0003-pep.js';
 import { sipLocation } from './migrations/0004-sip-location.js';
 import { lastActivity } from './migrations/0005-last-activity.js';
+import { pepRosterGroups } from './migrations/0006-pep-roster-groups.js';
 import { toStoreError } from './sql-errors.js';
 import type { Database, SqlKind } from './sql-schema.js';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0003-pep', build: pep },
   { name: '0004-sip-location', build: sipLocation },
   { name: '0005-last-activity', build: lastActivity },
+  { name: '0006-pep-roster-groups', build: pepRosterGroups },
 ];
 
 export const MIGRATION_TABLE = 'herald_migration';

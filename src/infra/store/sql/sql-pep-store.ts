@@ -4,7 +4,7 @@
  * first locks the row it counts under, so that concurrent writers on PostgreSQL (READ COMMITTED)
  * take turns; SQLite has one writer at a time already.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import {
   asUserId,
   type PepAccessModel,
@@ -20,14 +20,33 @@ import { chunked } from './sql-chunks.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { Database, PepItemsTable, PepNodesTable, SqlKind } from './sql-schema.js';
 
-const ACCESS_MODELS: readonly string[] = ['presence', 'open', 'whitelist'] satisfies PepAccessModel[];
+const ACCESS_MODELS: readonly string[] = [
+  'presence',
+  'open',
+  'roster',
+  'whitelist',
+] satisfies PepAccessModel[];
 const SEND_LAST: readonly string[] = ['never', 'on_sub_and_presence'] satisfies PepSendLastItem[];
 
 function corrupt(what: string): HeraldError {
   return new HeraldError('HERALD_ERR_INTERNAL', `the store holds a PEP node with ${what}`);
 }
 
-function nodeFromRow(row: PepNodesTable): PepNodeRecord {
+type NodeRow = Selectable<PepNodesTable>;
+
+function groupsFromColumn(text: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw corrupt(`roster groups ${text}`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((g): g is string => typeof g === 'string'))
+    throw corrupt(`roster groups ${text}`);
+  return parsed;
+}
+
+function nodeFromRow(row: NodeRow): PepNodeRecord {
   if (!ACCESS_MODELS.includes(row.access_model)) throw corrupt(`access model ${row.access_model}`);
   if (!SEND_LAST.includes(row.send_last_item))
     throw corrupt(`send_last_published_item ${row.send_last_item}`);
@@ -37,6 +56,7 @@ function nodeFromRow(row: PepNodesTable): PepNodeRecord {
     accessModel: row.access_model as PepAccessModel,
     maxItems: row.max_items,
     sendLastItem: row.send_last_item as PepSendLastItem,
+    rosterGroupsAllowed: groupsFromColumn(row.roster_groups),
     createdAt: row.created_at,
   };
 }
@@ -121,6 +141,7 @@ export class SqlPepStore implements PepStore {
           access_model: node.accessModel,
           max_items: node.maxItems,
           send_last_item: node.sendLastItem,
+          roster_groups: JSON.stringify(node.rosterGroupsAllowed),
           created_at: node.createdAt,
         })
         .execute();
@@ -133,7 +154,12 @@ export class SqlPepStore implements PepStore {
     return this.runner.write(async (db) => {
       const result = await db
         .updateTable('pep_nodes')
-        .set({ access_model: node.accessModel, max_items: node.maxItems, send_last_item: node.sendLastItem })
+        .set({
+          access_model: node.accessModel,
+          max_items: node.maxItems,
+          send_last_item: node.sendLastItem,
+          roster_groups: JSON.stringify(node.rosterGroupsAllowed),
+        })
         .where('user_id', '=', node.userId)
         .where('node', '=', node.node)
         .executeTakeFirst();

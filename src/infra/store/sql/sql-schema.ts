@@ -127,6 +127,8 @@ export interface PepNodesTable {
   access_model: string;
   max_items: number;
   send_last_item: string;
+  /** JSON text array of roster group names (migration 0006). */
+  roster_groups: Generated<string>;
   created_at: number;
 }
 
