@@ -360,7 +360,14 @@ describe('XMPP personal eventing and vCards with real clients (XEP-0163, XEP-005
         .getChild('query', NS_DISCO_INFO)
         ?.getChildren('feature')
         .map((f) => f.attrs.var) ?? [];
-    for (const feature of ['auto-create', 'publish-options', 'filtered-notifications', 'access-whitelist'])
+    for (const feature of [
+      'auto-create',
+      'publish-options',
+      'filtered-notifications',
+      'access-whitelist',
+      'access-roster',
+      'subscribe',
+    ])
       assert.ok(features.includes(`${NS_PUBSUB}#${feature}`), feature);
     const identities =
       account
@@ -393,5 +400,79 @@ describe('XMPP personal eventing and vCards with real clients (XEP-0163, XEP-005
         ?.getChildren('feature')
         .map((f) => f.attrs.var) ?? [];
     assert.ok(serverFeatures.includes('vcard-temp'));
+  });
+  it('a caps-less resource of bob that subscribes to alice’s nick (XEP-0060 §6.1) gets her next nick; unsubscribed, it does not', async () => {
+    const bob = await login('bob', 'subscriber', null);
+    const jid = 'bob@localhost/subscriber';
+    const subscribe = (name: 'subscribe' | 'unsubscribe', attrs: Record<string, string> = {}) =>
+      bob.client.iqCaller.request(
+        xml(
+          'iq',
+          { type: 'set', to: ALICE },
+          xml('pubsub', { xmlns: NS_PUBSUB }, xml(name, { node: NICK, jid, ...attrs })),
+        ),
+      );
+    const result = await subscribe('subscribe');
+    const subscription = result.getChild('pubsub', NS_PUBSUB)?.getChild('subscription');
+    assert.equal(subscription?.attrs.subscription, 'subscribed'); // §6.1.2
+    assert.equal(subscription?.attrs.jid, jid);
+    assert.equal(subscription?.attrs.node, NICK);
+    assert.ok(subscription?.attrs.subid, '§6.1.2: the SubID');
+
+    const alice = await login('alice', 'renamer', null);
+    await publish(alice.client, NICK, xml('item', {}, xml('nick', { xmlns: NICK }, 'Alice B.')));
+    const event = await bob.inbox.take(isEvent(NICK), 'the subscribed resource gets the nick event');
+    assert.equal(eventItem(event)?.getChildText('nick', NICK), 'Alice B.');
+
+    assert.equal(await refusal(subscribe('unsubscribe', { subid: 'nope' })), 'not-acceptable invalid-subid');
+    await subscribe('unsubscribe', { subid: subscription?.attrs.subid ?? '' });
+    assert.equal(await refusal(subscribe('unsubscribe')), 'unexpected-request not-subscribed'); // §6.2.3.2
+    await publish(alice.client, NICK, xml('item', {}, xml('nick', { xmlns: NICK }, 'Alice C.')));
+    assert.equal(await bob.inbox.arrives(isEvent(NICK)), false, 'no longer subscribed, no caps');
+  });
+
+  it('a roster-access node (XEP-0060 §4.5) for alice’s Colleagues: bob reads it; carol, moved to another group, is refused', async () => {
+    const TEAM = 'urn:herald:test:team';
+    const alice = await login('alice', 'roster', null);
+    const config = xml(
+      'x',
+      { xmlns: 'jabber:x:data', type: 'submit' },
+      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${NS_PUBSUB}#node_config`)),
+      xml('field', { var: 'pubsub#access_model' }, xml('value', {}, 'roster')),
+      xml(
+        'field',
+        { var: 'pubsub#roster_groups_allowed', type: 'list-multi' },
+        xml('value', {}, 'Colleagues'),
+      ),
+    );
+    await alice.client.iqCaller.request(
+      xml(
+        'iq',
+        { type: 'set' },
+        xml('pubsub', { xmlns: NS_PUBSUB }, xml('create', { node: TEAM }), xml('configure', {}, config)),
+      ),
+    );
+    await publish(alice.client, TEAM, xml('item', { id: 'plan' }, xml('plan', { xmlns: TEAM }, 'ship it')));
+    const bob = await login('bob', 'team', null);
+    const carol = await login('carol', 'team', null);
+    const planOf = async (client: XmppJsClient) =>
+      (await items(client, TEAM)).getChild('pubsub', NS_PUBSUB)?.getChild('items')?.getChild('item')?.attrs
+        .id;
+    assert.equal(await planOf(bob.client), 'plan');
+    assert.equal(await planOf(carol.client), 'plan', 'carol is a Colleague too, for now');
+
+    await alice.client.iqCaller.request(
+      xml(
+        'iq',
+        { type: 'set' },
+        xml(
+          'query',
+          { xmlns: 'jabber:iq:roster' },
+          xml('item', { jid: 'carol@localhost', name: 'carol' }, xml('group', {}, 'Other')),
+        ),
+      ),
+    );
+    assert.equal(await refusal(items(carol.client, TEAM)), 'not-authorized not-in-roster-group'); // §6.5.9.7
+    assert.equal(await planOf(bob.client), 'plan');
   });
 });

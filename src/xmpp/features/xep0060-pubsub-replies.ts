@@ -70,6 +70,15 @@ export function publishResult(node: string, itemId: string): Element {
   return el('pubsub', { xmlns: NS_PUBSUB }, el('publish', { node }, el('item', { id: itemId })));
 }
 
+/** §6.1.2: the subscription made, with the SubID the service chose. */
+export function subscriptionResult(node: string, jid: string, subid: string): Element {
+  return el(
+    'pubsub',
+    { xmlns: NS_PUBSUB },
+    el('subscription', { node, jid, subid, subscription: 'subscribed' }),
+  );
+}
+
 /** §6.5.2 / §6.5.7: the items, in the order given. */
 export function itemsResult(node: string, items: readonly PepItem[]): Element {
   return el('pubsub', { xmlns: NS_PUBSUB }, el('items', { node }, ...items.map(itemElement)));

@@ -41,7 +41,16 @@ export type PubsubRequest =
   | { readonly kind: 'configuration'; readonly node: string }
   /** §8.2.4: `options` null when the owner cancelled the form. */
   | { readonly kind: 'configure'; readonly node: string; readonly options: PepNodeOptions | null }
-  | { readonly kind: 'delete'; readonly node: string };
+  | { readonly kind: 'delete'; readonly node: string }
+  /** §6.1.1: `jid` as given; the service checks that it is the requester's own (§6.1.3.1). */
+  | { readonly kind: 'subscribe'; readonly node: string; readonly jid: string }
+  /** §6.2.1: `subid` only when the requester named one. */
+  | {
+      readonly kind: 'unsubscribe';
+      readonly node: string;
+      readonly jid: string;
+      readonly subid: string | undefined;
+    };
 
 /** An error answer: a stanza condition, optionally with a pubsub#errors condition (§7.1.3 …). */
 export interface PubsubFailure {
@@ -68,8 +77,6 @@ const parsed = (request: PubsubRequest): Parsed => ({ ok: true, request });
 
 /** The pubsub features of the actions not offered here, by element name (§5, §6, §8). */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  subscribe: 'subscribe',
-  unsubscribe: 'subscribe',
   options: 'subscription-options',
   subscriptions: 'retrieve-subscriptions',
   affiliations: 'retrieve-affiliations',
@@ -83,6 +90,8 @@ export function nodeOptionsOf(form: DataForm): PepNodeOptions | string {
   const maxItems = fieldValue(form, 'pubsub#max_items');
   const persist = fieldValue(form, 'pubsub#persist_items');
   const sendLastItem = fieldValue(form, 'pubsub#send_last_published_item');
+  // §16.4.4: roster_groups_allowed is list-multi — every <value/> is a group; none clears the list.
+  const groups = form.fields.find((field) => field.var === 'pubsub#roster_groups_allowed')?.values;
   if (maxItems !== undefined && maxItems !== 'max' && !/^\d{1,9}$/.test(maxItems))
     return 'pubsub#max_items is a number or max';
   const persistItems = persist === undefined ? undefined : parseFormBoolean(persist);
@@ -92,6 +101,7 @@ export function nodeOptionsOf(form: DataForm): PepNodeOptions | string {
     ...(maxItems !== undefined && { maxItems: maxItems === 'max' ? 'max' : Number(maxItems) }),
     ...(persistItems !== undefined && { persistItems }),
     ...(sendLastItem !== undefined && { sendLastItem }),
+    ...(groups !== undefined && { rosterGroupsAllowed: groups }),
   };
 }
 
@@ -158,6 +168,16 @@ function create(action: Element, pubsub: Element): Parsed {
   return parsed({ kind: 'create', node, options });
 }
 
+/** §6.1.1 `<subscribe node jid/>` and §6.2.1 `<unsubscribe node jid subid?/>`: both attributes are REQUIRED. */
+function subscription(action: Element, kind: 'subscribe' | 'unsubscribe'): Parsed {
+  const node = action.attr('node');
+  if (!node) return fail('bad-request', 'nodeid-required'); // PEP has no root-collection subscriptions
+  const jid = action.attr('jid');
+  if (!jid) return fail('bad-request', 'jid-required');
+  if (kind === 'subscribe') return parsed({ kind, node, jid });
+  return parsed({ kind, node, jid, subid: action.attr('subid') || undefined });
+}
+
 /** A `<pubsub xmlns='…/pubsub'/>` payload of an IQ get or set. */
 export function parsePubsub(pubsub: Element, type: 'get' | 'set'): Parsed {
   const actions = pubsub
@@ -176,6 +196,9 @@ export function parsePubsub(pubsub: Element, type: 'get' | 'set'): Parsed {
       return retract(action);
     case 'create':
       return create(action, pubsub);
+    case 'subscribe':
+    case 'unsubscribe':
+      return subscription(action, action.localName);
     default:
       return fail('bad-request');
   }
@@ -187,7 +210,7 @@ export function parsePubsubOwner(pubsub: Element, type: 'get' | 'set'): Parsed {
   if (!action || more.length > 0 || action.xmlns !== NS_PUBSUB_OWNER)
     return fail('bad-request', undefined, 'one owner action');
   const feature = UNSUPPORTED[action.localName];
-  if (feature) return unsupported(feature === 'subscribe' ? 'manage-subscriptions' : feature);
+  if (feature) return unsupported(feature === 'retrieve-subscriptions' ? 'manage-subscriptions' : feature);
   const node = action.attr('node');
   if (action.localName === 'configure') {
     if (!node) return fail('bad-request', 'nodeid-required'); // §8.2.3.3

@@ -118,6 +118,46 @@ describe('PEP notifications (XEP-0163 §4.3)', () => {
     ]);
   });
 
+  it('tells explicit subscribers whatever their caps say, each resource once', async () => {
+    const hub = new XmppHub('localhost', silentLogger(), { maxResourcesPerUser: 10 });
+    const inbox: string[] = [];
+    for (const [jid, priority, caps] of [
+      ['alice@localhost/laptop', 0, ASKS.caps],
+      ['bob@localhost/capsless', 0, null],
+      ['bob@localhost/other', 0, null],
+      ['carol@localhost/a', 0, null],
+      ['carol@localhost/b', 1, DECLINES.caps],
+      ['carol@localhost/hidden', -1, null],
+      ['dave@localhost/x', 0, null],
+    ] as const)
+      hub.sessions.bind(session(jid, priority, caps, inbox));
+    const notifier = new PepNotifier({
+      hub,
+      resolver: new CapsResolver({ query: async () => ASKS.info, cacheSize: 10 }),
+      blocks: { isBlocked: async (_owner, address) => address.startsWith('dave@') },
+      ids: sequentialIdSource('n'),
+    });
+    await notifier.announce({
+      ownerId: asUserId('u-alice'),
+      owner: ALICE,
+      node: NICK,
+      event: { kind: 'deleted' },
+      contacts: [],
+      subscribers: [
+        'bob@localhost/capsless',
+        'bob@localhost/offline',
+        'carol@localhost',
+        'carol@localhost/a',
+        'alice@localhost/laptop',
+        'dave@localhost/x',
+      ] as Jid[],
+    });
+    assert.deepEqual(
+      inbox.map((line) => line.slice(0, line.indexOf(':'))),
+      ['alice@localhost/laptop', 'bob@localhost/capsless', 'carol@localhost/a', 'carol@localhost/b'],
+    );
+  });
+
   it('sends the last item with its time to a new resource that asks, and nothing to one that declines', async () => {
     const hub = new XmppHub('localhost', silentLogger(), { maxResourcesPerUser: 10 });
     const inbox: string[] = [];

@@ -4,7 +4,7 @@
  * notification itself — a headline from the owner's bare JID carrying the pubsub event.
  * Interest comes from XEP-0115 caps: a resource that lists "<node>+notify" asked (§4.2).
  */
-import type { BareJid, Jid } from '../../core/address/jid.js';
+import { type BareJid, bareJid, type Jid } from '../../core/address/jid.js';
 import type { LastPublished, PepNotification } from '../../core/pep/index.js';
 import type { BlockChecker } from '../../core/roster/index.js';
 import type { IdSource } from '../../kernel/ids.js';
@@ -58,10 +58,14 @@ export class PepNotifier {
     return features.has(`${node}+notify`) ? 'yes' : 'no';
   }
 
-  /** §4.3.3 rule 1: a change goes to every appropriate resource (§4.3.2) of the owner and the contacts. */
+  /**
+   * §4.3.3 rule 1: a change goes to every appropriate resource (§4.3.2) of the owner and the
+   * contacts, and to the resources explicitly subscribed — no resource twice.
+   */
   async announce(notification: PepNotification): Promise<void> {
     const { owner, node, event } = notification;
     const content = [eventElement(node, event), event.kind === 'published' && replyTo(event.item.publisher)];
+    const told = new Set<Jid>();
     for (const bare of [owner, ...notification.contacts]) {
       const sessions = await this.#reachable(notification, bare);
       const candidates = await Promise.all(
@@ -73,8 +77,32 @@ export class PepNotifier {
       );
       const targets = new Set(notificationTargets(candidates));
       for (const session of sessions)
-        if (targets.has(session.jid)) session.send(this.#message(owner, session.jid, content));
+        if (targets.has(session.jid) && !told.has(session.jid)) {
+          told.add(session.jid);
+          session.send(this.#message(owner, session.jid, content));
+        }
     }
+    // XEP-0060 §7.1.2.1: explicit subscribers are told whatever their caps say, once each.
+    for (const session of await this.#subscribed(notification))
+      if (!told.has(session.jid)) {
+        told.add(session.jid);
+        session.send(this.#message(owner, session.jid, content));
+      }
+  }
+
+  /**
+   * The available sessions the explicit subscriptions reach: a full JID its own session, a bare
+   * JID each resource a headline to it would reach (RFC 6121 §8.5.2.1.1: non-negative priority).
+   */
+  async #subscribed(notification: PepNotification): Promise<XmppSession[]> {
+    const found = new Map<Jid, XmppSession>();
+    for (const jid of notification.subscribers ?? []) {
+      const bare = bareJid(jid);
+      for (const session of await this.#reachable(notification, bare))
+        if (jid === bare ? session.presence.priority >= 0 : session.jid === jid)
+          found.set(session.jid, session);
+    }
+    return [...found.values()];
   }
 
   /**

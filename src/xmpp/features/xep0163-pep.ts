@@ -19,6 +19,7 @@ import {
   itemsResult,
   pepFailure,
   publishResult,
+  subscriptionResult,
 } from './xep0060-pubsub-replies.js';
 import {
   NS_PUBSUB,
@@ -34,6 +35,7 @@ import { PepNotifier } from './xep0163-pep-notifier.js';
 export const PEP_FEATURES = [
   'access-open',
   'access-presence',
+  'access-roster',
   'access-whitelist',
   'auto-create',
   'auto-subscribe',
@@ -51,6 +53,7 @@ export const PEP_FEATURES = [
   'publish-options',
   'retract-items',
   'retrieve-items',
+  'subscribe',
 ].map((feature) => `${NS_PUBSUB}#${feature}`);
 
 type Run = (request: PubsubRequest, session: XmppSession, owner: BareJid) => Promise<IqAnswer>;
@@ -116,6 +119,17 @@ function runner(pep: PepService, announce: (notification: PepNotification) => vo
         if (!result.ok) return failureAnswer(pepFailure(result.error));
         announce(result.value.notification);
         return { result: null };
+      }
+      case 'subscribe': {
+        const result = await pep.subscribe({ ...base, jid: request.jid });
+        if (!result.ok) return failureAnswer(pepFailure(result.error));
+        const { jid, subid } = result.value;
+        return { result: subscriptionResult(request.node, jid, subid) }; // §6.1.2
+      }
+      case 'unsubscribe': {
+        const { jid, subid } = request;
+        const result = await pep.unsubscribe({ ...base, jid, ...(subid !== undefined && { subid }) });
+        return result.ok ? { result: null } : failureAnswer(pepFailure(result.error)); // §6.2.2
       }
       default: {
         const never: never = request;
