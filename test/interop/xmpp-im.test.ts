@@ -13,28 +13,18 @@ import { systemPrincipal } from '../../src/core/identity/principal.js';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 import {
   allowSelfSigned,
-  Inbox,
   isMessage,
   isPresenceFrom,
+  XmppCast,
   type XmppJsClient,
-  xmppJs,
 } from '../support/xmpp-clients.js';
 
 describe('XMPP IM with real clients (RFC 6121)', () => {
   let herald: TestServer;
   let dataDir: string;
-  const online: XmppJsClient[] = [];
-
-  const login = async (username: string, resource: string, password = DEMO_PASSWORD) => {
-    const client = await xmppJs({
-      service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
-      username,
-      password,
-      resource,
-    });
-    online.push(client);
-    return { client, inbox: new Inbox(client) };
-  };
+  const cast = new XmppCast(() => herald.ports.xmpp ?? 0);
+  const login = (username: string, resource: string, password = DEMO_PASSWORD) =>
+    cast.login(username, resource, { password, available: false });
   const available = (
     client: XmppJsClient,
     extra: { show?: string; status?: string; priority?: string } = {},
@@ -57,7 +47,7 @@ describe('XMPP IM with real clients (RFC 6121)', () => {
     herald = await startTestServer({ keepDataDir: dataDir });
   });
   after(async () => {
-    for (const client of online) await client.stop().catch(() => {});
+    await cast.stopAll();
     await herald.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -136,7 +126,7 @@ describe('XMPP IM with real clients (RFC 6121)', () => {
     await chat(alice.client, 'carol@localhost', 'while you were out');
     // No error comes back: the message was accepted and stored (XEP-0160).
     assert.equal(await alice.inbox.arrives((s) => s.attrs.type === 'error'), false);
-    for (const client of online.splice(0)) await client.stop().catch(() => {});
+    await cast.stopAll();
     await herald.stop();
     herald = await startTestServer({ keepDataDir: dataDir });
 

@@ -12,25 +12,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import xml from '@xmpp/xml';
 import { systemPrincipal } from '../../src/core/identity/principal.js';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
-import { allowSelfSigned, type XmppJsClient, xmppJs } from '../support/xmpp-clients.js';
+import { allowSelfSigned, XmppCast, type XmppJsClient } from '../support/xmpp-clients.js';
 
 const NS_LAST = 'jabber:iq:last';
 
 describe('XEP-0012 Last Activity with real clients', () => {
   let herald: TestServer;
   let dataDir: string;
-  const online: XmppJsClient[] = [];
-
-  const login = async (username: string, resource: string, password = DEMO_PASSWORD) => {
-    const client = await xmppJs({
-      service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
-      username,
-      password,
-      resource,
-    });
-    online.push(client);
-    return client;
-  };
+  const cast = new XmppCast(() => herald.ports.xmpp ?? 0);
+  const login = async (username: string, resource: string, password = DEMO_PASSWORD) =>
+    (await cast.login(username, resource, { password, available: false })).client;
   const askLast = (client: XmppJsClient, to?: string) =>
     client.iqCaller.request(xml('iq', { type: 'get', to }, xml('query', { xmlns: NS_LAST })));
   const condition = (name: string) => (error: unknown) => {
@@ -52,7 +43,7 @@ describe('XEP-0012 Last Activity with real clients', () => {
     herald = await startTestServer({ keepDataDir: dataDir });
   });
   after(async () => {
-    for (const client of online) await client.stop().catch(() => {});
+    await cast.stopAll();
     await herald.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -102,7 +93,7 @@ describe('XEP-0012 Last Activity with real clients', () => {
   });
 
   it('the last logout survives a server restart', async () => {
-    for (const client of online.splice(0)) await client.stop().catch(() => {});
+    await cast.stopAll();
     await herald.stop();
     herald = await startTestServer({ keepDataDir: dataDir });
     const alice = await login('alice', 'after-restart');
