@@ -63,6 +63,34 @@ async function scram(c: Conversation, mechanism: string, client: TestScramClient
   return { outcome, expected: final.expectedServerFinal };
 }
 
+/** A TLS 1.3 connection to the direct-TLS port (XEP-0368) with the stream opened and its features read. */
+async function openDirectTls(port: number): Promise<{ tls: TLSSocket; c: Conversation; features: string }> {
+  const tls = connectTls({
+    port,
+    host: '127.0.0.1',
+    rejectUnauthorized: false,
+    servername: 'localhost',
+    ALPNProtocols: ['xmpp-client'],
+    minVersion: 'TLSv1.3',
+  });
+  await new Promise((r) => tls.once('secureConnect', r));
+  const c = new Conversation(tls);
+  c.send(STREAM_HEADER);
+  const [features = ''] = await c.expect(/<stream:features>.*?<\/stream:features>/);
+  return { tls, c, features };
+}
+
+/** A SCRAM-SHA-256-PLUS client binding to tls-exporter data `binding`. */
+const plusClient = (username: string, binding: Buffer) =>
+  new TestScramClient({
+    hash: 'SHA-256',
+    wireUsername: username,
+    password: DEMO_PASSWORD,
+    clientNonce: randomBytes(18).toString('base64'),
+    gs2Header: 'p=tls-exporter,,',
+    channelBindingData: binding,
+  });
+
 describe('SCRAM-SHA-256 and -PLUS over TLS (RFC 5802, RFC 7677, RFC 9266, XEP-0440)', () => {
   let herald: TestServer;
   before(async () => {
@@ -96,55 +124,20 @@ describe('SCRAM-SHA-256 and -PLUS over TLS (RFC 5802, RFC 7677, RFC 9266, XEP-04
   });
 
   it('SCRAM-SHA-256-PLUS over direct TLS 1.3 binds the login to the TLS channel', async () => {
-    const tls = connectTls({
-      port: herald.ports.xmpps ?? 0,
-      host: '127.0.0.1',
-      rejectUnauthorized: false,
-      servername: 'localhost',
-      ALPNProtocols: ['xmpp-client'],
-      minVersion: 'TLSv1.3',
-    });
-    await new Promise((r) => tls.once('secureConnect', r));
-    const c = new Conversation(tls);
-    c.send(STREAM_HEADER);
-    const [features = ''] = await c.expect(/<stream:features>.*?<\/stream:features>/);
+    const { tls, c, features } = await openDirectTls(herald.ports.xmpps ?? 0);
     assert.match(features, /<mechanism>SCRAM-SHA-256-PLUS<\/mechanism>/);
     assert.match(features, /<channel-binding type='tls-exporter'\/>/);
     const binding = tls.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0));
-    const client = new TestScramClient({
-      hash: 'SHA-256',
-      wireUsername: 'bob',
-      password: DEMO_PASSWORD,
-      clientNonce: randomBytes(18).toString('base64'),
-      gs2Header: 'p=tls-exporter,,',
-      channelBindingData: binding,
-    });
+    const client = plusClient('bob', binding);
     const { outcome, expected } = await scram(c, 'SCRAM-SHA-256-PLUS', client);
     assert.equal(unb64(outcome[1] ?? ''), expected);
     tls.destroy();
   });
 
   it('-PLUS with another channel’s binding (a man in the middle) is refused', async () => {
-    const tls = connectTls({
-      port: herald.ports.xmpps ?? 0,
-      host: '127.0.0.1',
-      rejectUnauthorized: false,
-      servername: 'localhost',
-      minVersion: 'TLSv1.3',
-    });
-    await new Promise((r) => tls.once('secureConnect', r));
-    const c = new Conversation(tls);
-    c.send(STREAM_HEADER);
-    await c.expect(/<\/stream:features>/);
+    const { tls, c } = await openDirectTls(herald.ports.xmpps ?? 0);
     const forged = randomBytes(32);
-    const client = new TestScramClient({
-      hash: 'SHA-256',
-      wireUsername: 'bob',
-      password: DEMO_PASSWORD,
-      clientNonce: randomBytes(18).toString('base64'),
-      gs2Header: 'p=tls-exporter,,',
-      channelBindingData: forged,
-    });
+    const client = plusClient('bob', forged);
     const { outcome } = await scram(c, 'SCRAM-SHA-256-PLUS', client);
     assert.match(outcome[0], /<failure/);
     tls.destroy();

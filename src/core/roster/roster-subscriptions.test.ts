@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import { refuses } from '../../../test/support/roster-assertions.js';
 import { MemoryStore } from '../../infra/store/memory/memory-store.js';
 import { FakeClock } from '../../kernel/fake-clock.js';
 import type { Store, StoreTransaction } from '../ports.js';
 import { BlockService } from './block-service.js';
 import { addPeople, DOMAIN, item, said, userIdOf } from './fixtures/verona.js';
-import { isRosterError, type RosterErrorReason } from './roster-errors.js';
 import { RosterService } from './roster-service.js';
 
 const romeo = userIdOf('romeo');
 const juliet = userIdOf('juliet');
 const nurse = userIdOf('nurse');
-
-async function refuses(
-  reason: RosterErrorReason,
-  work: () => Promise<unknown>,
-  field?: string,
-): Promise<void> {
-  await assert.rejects(work, (error) => {
-    assert.ok(isRosterError(error, reason), String(error));
-    if (field) assert.equal(error.field, field);
-    return true;
-  });
-}
 
 describe('RosterService: subscriptions as conversations (RFC 6121 §3)', () => {
   let store: MemoryStore;
