@@ -7,6 +7,7 @@ import type { AuthService } from './identity/auth-service.js';
 import type { MessageService } from './messaging/message-service.js';
 import type { PepService } from './pep/pep-service.js';
 import type { SessionRegistry, Store } from './ports.js';
+import type { PresenceService } from './presence/presence-service.js';
 import type { BlockService } from './roster/block-service.js';
 import type { RosterService } from './roster/roster-service.js';
 
@@ -20,3 +21,4 @@ export const messageServiceKey = serviceKey<MessageService>('core.messages');
 export const sessionRegistryKey = serviceKey<SessionRegistry>('core.sessions');
 export const pepServiceKey = serviceKey<PepService>('core.pep');
 export const uploadServiceKey = serviceKey<UploadService>('core.uploads');
+export const presenceServiceKey = serviceKey<PresenceService>('core.presence');

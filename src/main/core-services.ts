@@ -1,5 +1,6 @@
 /** Builds the core services over a store, the same way for the server and the admin CLI. */
 import { join } from 'node:path';
+import { userJid } from '../core/address/jid.js';
 import { DirectoryService } from '../core/directory/directory-service.js';
 import { UploadService } from '../core/files/upload-service.js';
 import { AccountService } from '../core/identity/account-service.js';
@@ -7,6 +8,7 @@ import { AuthService } from '../core/identity/auth-service.js';
 import { MessageService } from '../core/messaging/message-service.js';
 import { PepService } from '../core/pep/pep-service.js';
 import type { PasswordHasher, SessionRegistry, Store } from '../core/ports.js';
+import { PresenceService } from '../core/presence/presence-service.js';
 import { BlockService } from '../core/roster/block-service.js';
 import { RosterService } from '../core/roster/roster-service.js';
 import { argon2PasswordHasher } from '../infra/crypto/argon2-password-hasher.js';
@@ -26,6 +28,7 @@ export interface CoreServices {
   readonly messages: MessageService;
   readonly uploads: UploadService;
   readonly pep: PepService;
+  readonly presence: PresenceService;
 }
 
 export function createCoreServices(input: {
@@ -67,6 +70,18 @@ export function createCoreServices(input: {
     offlineQuota: config.messaging.offlineQuota,
   });
   const pep = new PepService({ store, clock, ids, domain: config.domain, presence: roster, blocks });
+  // SPEC P1: one composed presence per person; the roster is the watch policy for every protocol.
+  const presence = new PresenceService({
+    clock,
+    facts: {
+      addressOf: async (userId) => {
+        const user = await store.accounts.findUserById(userId);
+        return user ? userJid(user.username, config.domain) : undefined;
+      },
+      rosterItem: (userId, watcher) => store.roster.getItem(userId, watcher),
+      isBlocked: (userId, address) => blocks.isBlocked(userId, address),
+    },
+  });
   return {
     accounts,
     auth,
@@ -78,5 +93,6 @@ export function createCoreServices(input: {
     // XEP-0363: files under <dataDir>/uploads; the store touches the disk only when first used.
     uploads: new UploadService({ files: new DiskFileStore(join(config.dataDir, 'uploads')), clock, ids }),
     pep,
+    presence,
   };
 }

@@ -19,6 +19,7 @@ import {
   directoryServiceKey,
   messageServiceKey,
   pepServiceKey,
+  presenceServiceKey,
   rosterServiceKey,
   sessionRegistryKey,
   storeKey,
@@ -111,6 +112,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     const core = createCoreServices({ store, config, clock, ids, hasher: options.hasher });
     const { accounts, auth, directory } = core;
+    cleanups.push(async () => core.presence.close());
     const demo = options.demo
       ? await applyDemoData(
           { accounts, directory, roster: core.roster, domain: config.domain },
@@ -138,6 +140,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.provide(blockServiceKey, core.blocks, 'main');
     services.provide(messageServiceKey, core.messages, 'main');
     services.provide(pepServiceKey, core.pep, 'main');
+    services.provide(presenceServiceKey, core.presence, 'main');
     services.provide(sessionRegistryKey, core.sessions, 'main');
     services.provide(uploadServiceKey, core.uploads, 'main');
     services.provide(httpRoutesKey, routes, 'main');

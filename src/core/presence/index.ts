@@ -5,6 +5,13 @@ export {
   PresenceEngine,
   samePresence,
 } from './presence-engine.js';
+export {
+  decideWatch,
+  PresenceService,
+  presenceSeenBy,
+  type WatchDecision,
+  type WatchFacts,
+} from './presence-service.js';
 export type {
   ClientAvailability,
   LineState,
