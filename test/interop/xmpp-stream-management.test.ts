@@ -85,4 +85,28 @@ describe('XEP-0198 stream management with xmpp.js', () => {
       'delivered from offline storage at the next login',
     );
   });
+
+  it('a message the client read and acknowledged is not delivered again after it signs off', async () => {
+    await cast.stopAll(); // bob has no other resource to receive a reroute
+    const bob = await login('bob', 'reader');
+    await until(() => bob.client.streamManagement.enabled, 'stream management enabled');
+    const alice = await login('alice', 'writer');
+    await alice.inbox.take(isPresenceFrom('bob@localhost/reader'), 'bob online');
+    await alice.client.send(
+      xml('message', { to: 'bob@localhost', type: 'chat' }, xml('body', {}, 'read once')),
+    );
+    await bob.inbox.take(isMessage('read once'), 'the message');
+    // The server asks for an acknowledgement after the burst (§4) and xmpp.js answers it; the
+    // client then goes away without a resumable session, as a closed laptop does.
+    await new Promise((r) => setTimeout(r, 200)); // the <a/> on its way to the server
+    bob.client.socket?.socket.destroy();
+    await alice.inbox.take(isPresenceFrom('bob@localhost/reader', 'unavailable'), 'bob gone', 6000);
+    await new Promise((r) => setTimeout(r, 300)); // an unacknowledged message would be rerouted now
+    const bobAgain = await login('bob', 'next-day');
+    assert.equal(
+      await bobAgain.inbox.arrives(isMessage('read once'), 500),
+      false,
+      'not rerouted as if undelivered',
+    );
+  });
 });

@@ -28,6 +28,7 @@ export class BoundSession implements XmppSession {
   readonly state = new Map<string, unknown>();
   sm: StreamManagement | null = null;
   #output: SessionOutput | null;
+  #ackRequestQueued = false;
   /** Called when a detached session is closed (it has no connection to close). */
   onDetachedClose: ((condition: StreamErrorCondition | undefined) => void) | null = null;
 
@@ -62,9 +63,20 @@ export class BoundSession implements XmppSession {
       return;
     }
     this.#output?.write(stanza);
-    // §4: ask for an acknowledgement every few stanzas, so the queue stays short.
-    if (sm && isStanza(stanza) && sm.unackedCount % ACK_EVERY === 0)
-      this.#output?.write(el('r', { xmlns: NS_SM }));
+    // §4: ask for an acknowledgement after each burst (the stanzas sent in one turn of the
+    // event loop), so that what the client read is acknowledged before it goes away.
+    if (sm && isStanza(stanza) && !this.#ackRequestQueued) {
+      this.#ackRequestQueued = true;
+      queueMicrotask(() => {
+        this.#ackRequestQueued = false;
+        this.requestAckIfWaiting();
+      });
+    }
+  }
+
+  /** Sends an <r/> if stanzas wait unacknowledged and no request is outstanding (XEP-0198 §4). */
+  requestAckIfWaiting(): void {
+    if (this.#output && this.sm?.takeAckRequest(ACK_EVERY)) this.#output.write(el('r', { xmlns: NS_SM }));
   }
 
   /** Writes without counting (stream-management nonzas, re-sent stanzas). */

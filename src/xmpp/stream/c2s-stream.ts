@@ -367,6 +367,7 @@ export class C2sStream implements StreamFramingHandler {
       // §4: an h acknowledging more than was sent ends the stream.
       if (h === null || !sm.acknowledge(h))
         this.close('undefined-condition', 'the acknowledged count is too high');
+      else session.requestAckIfWaiting(); // stanzas sent after our <r/> still wait for theirs
       return;
     }
     this.close('unsupported-stanza-type', `<${element.localName}/> is not a stream management element`);

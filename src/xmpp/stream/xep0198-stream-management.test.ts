@@ -52,4 +52,19 @@ describe('XEP-0198 counters and queue', () => {
     assert.equal(new StreamManagement('abc', true, 300, 1).enabled().attr('id'), 'abc');
     assert.equal(new StreamManagement('abc', false, 300, 1).enabled().attr('resume'), undefined);
   });
+
+  it('asks for an acknowledgement once per unanswered burst, again after `every` more (§4)', () => {
+    const sm = new StreamManagement('id', true, 300, 100);
+    assert.equal(sm.takeAckRequest(5), false, 'nothing to acknowledge');
+    sm.countSent(msg(1));
+    assert.equal(sm.takeAckRequest(5), true);
+    sm.countSent(msg(2));
+    assert.equal(sm.takeAckRequest(5), false, 'the request is still outstanding');
+    for (const n of [3, 4, 5]) sm.countSent(msg(n));
+    assert.equal(sm.takeAckRequest(5), true, 'five waiting: ask again');
+    assert.equal(sm.acknowledge(5), true);
+    assert.equal(sm.takeAckRequest(5), false, 'all acknowledged');
+    sm.countSent(msg(6));
+    assert.equal(sm.takeAckRequest(5), true, 'the answer cleared the outstanding request');
+  });
 });

@@ -18,6 +18,8 @@ export class StreamManagement {
   /** Stanzas sent to the client, and those not yet acknowledged, oldest first. */
   #sent = 0;
   #unacked: Element[] = [];
+  /** An <r/> went out and no <a/> answered it yet. */
+  #requestOutstanding = false;
 
   constructor(
     readonly id: string,
@@ -57,6 +59,21 @@ export class StreamManagement {
     const acked = (h - (this.#sent - outstanding) + MOD) % MOD;
     if (acked > outstanding) return false;
     this.#unacked = this.#unacked.slice(acked);
+    this.#requestOutstanding = false;
+    return true;
+  }
+
+  /**
+   * Whether to send an <r/> now (§4: "a server SHOULD request acknowledgements"): once stanzas
+   * wait unacknowledged and no request is outstanding, so that the queue is always asked about
+   * and a client that reads a message and then closes has acknowledged it — otherwise the
+   * message would be rerouted as undelivered and arrive twice. One request per unanswered burst;
+   * another after `every` more stanzas if the first is still unanswered.
+   */
+  takeAckRequest(every: number): boolean {
+    if (this.#unacked.length === 0) return false;
+    if (this.#requestOutstanding && this.#unacked.length % every !== 0) return false;
+    this.#requestOutstanding = true;
     return true;
   }
 
