@@ -67,4 +67,14 @@ describe('XEP-0198 counters and queue', () => {
     sm.countSent(msg(6));
     assert.equal(sm.takeAckRequest(5), true, 'the answer cleared the outstanding request');
   });
+
+  it('never asks twice for the same stanzas, even when the client acknowledges fewer', () => {
+    const sm = new StreamManagement('id', true, 300, 100);
+    for (const n of [1, 2, 3]) sm.countSent(msg(n));
+    assert.equal(sm.takeAckRequest(5), true);
+    assert.equal(sm.acknowledge(2), true, 'the client lags by one');
+    assert.equal(sm.takeAckRequest(5), false, 'nothing sent since the request: no loop');
+    sm.countSent(msg(4));
+    assert.equal(sm.takeAckRequest(5), true);
+  });
 });

@@ -20,6 +20,8 @@ export class StreamManagement {
   #unacked: Element[] = [];
   /** An <r/> went out and no <a/> answered it yet. */
   #requestOutstanding = false;
+  /** The sent count when the last <r/> went out. */
+  #sentAtRequest = 0;
 
   constructor(
     readonly id: string,
@@ -68,12 +70,15 @@ export class StreamManagement {
    * wait unacknowledged and no request is outstanding, so that the queue is always asked about
    * and a client that reads a message and then closes has acknowledged it — otherwise the
    * message would be rerouted as undelivered and arrive twice. One request per unanswered burst;
-   * another after `every` more stanzas if the first is still unanswered.
+   * another after `every` more stanzas if the first is still unanswered. Never twice for the
+   * same stanzas: a client whose h lags what it received (some count stanzas that arrive with
+   * <enabled/> before they start counting) would otherwise be asked again for ever.
    */
   takeAckRequest(every: number): boolean {
-    if (this.#unacked.length === 0) return false;
+    if (this.#unacked.length === 0 || this.#sent === this.#sentAtRequest) return false;
     if (this.#requestOutstanding && this.#unacked.length % every !== 0) return false;
     this.#requestOutstanding = true;
+    this.#sentAtRequest = this.#sent;
     return true;
   }
 
