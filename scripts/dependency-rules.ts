@@ -103,7 +103,7 @@ export function checkImport(from: string, to: string, isExternal: boolean): Viol
       return bad(`${src.name} imports only core, kernel and itself`);
     }
     case 'web':
-      return dst.kind === 'adapter' && dst.name === 'http' && dst.isContract
+      return dst.kind === 'web' || (dst.kind === 'adapter' && dst.name === 'http' && dst.isContract)
         ? null
         : bad('web imports only src/http/contract');
     default: {

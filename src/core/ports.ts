@@ -269,6 +269,65 @@ export interface OfflineStore {
   count(userId: UserId): Promise<number>;
 }
 
+// ---------------------------------------------------------------- message archive (XEP-0313; SPEC M5)
+
+/** One message in one user's archive (XEP-0313 §3: each user has their own archive). */
+export interface ArchivedMessageRecord {
+  /** The XEP-0359 stanza-id given by the user's archive; unique across the store. */
+  readonly id: string;
+  readonly userId: UserId;
+  /** The other party's bare address (a JID or a SIP AoR). */
+  readonly peer: string;
+  /** 'out': the user sent it; 'in': they received it. */
+  readonly direction: 'in' | 'out';
+  /** When the server accepted it (ms). Archives are ordered by (at, id). */
+  readonly at: number;
+  /** The sender's XEP-0359 origin-id or stanza id, if any. */
+  readonly originId: string | null;
+  readonly body: string | null;
+  /** The message as its protocol adapter had it (e.g. the stanza's XML). */
+  readonly payload: { readonly format: string; readonly content: string };
+}
+
+/** What to look for; every field narrows. `text`: a case-insensitive substring of the body. */
+export interface ArchiveFilter {
+  readonly peer?: string;
+  readonly start?: number;
+  readonly end?: number;
+  readonly text?: string;
+}
+
+/** A position in an archive: strictly after or before this (at, id). */
+export interface ArchiveCursor {
+  readonly at: number;
+  readonly id: string;
+}
+
+export interface ArchiveStore {
+  /** Durable once it resolves; HERALD_ERR_CONFLICT if the id is taken, NOT_FOUND without the user. */
+  append(record: ArchivedMessageRecord): Promise<void>;
+  get(userId: UserId, id: string): Promise<ArchivedMessageRecord | undefined>;
+  /**
+   * Up to `limit` matching records after `after` (oldest first, order 'asc') or before `before`
+   * (newest first, order 'desc').
+   */
+  list(
+    userId: UserId,
+    filter: ArchiveFilter,
+    page: {
+      readonly after?: ArchiveCursor;
+      readonly before?: ArchiveCursor;
+      readonly order: 'asc' | 'desc';
+      readonly limit: number;
+    },
+  ): Promise<ArchivedMessageRecord[]>;
+  count(userId: UserId, filter: ArchiveFilter): Promise<number>;
+  /** The user's peers, each with their newest message, newest conversation first. */
+  conversations(userId: UserId, limit: number): Promise<ArchivedMessageRecord[]>;
+  /** Removes every record older than `before` (retention); returns how many went. */
+  prune(before: number): Promise<number>;
+}
+
 // ---------------------------------------------------------------- personal eventing (XEP-0163 over XEP-0060)
 
 /** XEP-0060 §4.5: who may retrieve a node's items; Herald's PEP offers these (XEP-0163 §5). */
@@ -454,6 +513,42 @@ export interface LastActivityStore {
   lastLogout(userId: UserId): Promise<LastLogoutRecord | undefined>;
 }
 
+// ---------------------------------------------------------------- presence settings (SPEC P1, I1)
+
+/** A person's manual status (docs/presence.md), kept across restarts. */
+export interface ManualStatusRecord {
+  /** 'available' | 'away' | 'busy' | 'dnd' | 'on-vacation' | 'invisible' (core/presence checks it). */
+  readonly availability: string;
+  readonly note: string | null;
+  /** Milliseconds since the epoch when the choice ends by itself; null = until changed. */
+  readonly until: number | null;
+  readonly updatedAt: number;
+}
+
+/** Where a person's calendar is read from (SPEC I1): an iCalendar URL or a CalDAV collection. */
+export interface CalendarSourceRecord {
+  readonly url: string;
+  /** HTTP Basic credentials for CalDAV / a protected feed; never logged. */
+  readonly username: string | null;
+  readonly password: string | null;
+  readonly updatedAt: number;
+}
+
+/** One manual status and one calendar source per user; both go with the user. */
+export interface PresenceStore {
+  /** Replaces the user's manual status. HERALD_ERR_NOT_FOUND naming userId for an unknown user. */
+  setManualStatus(userId: UserId, record: ManualStatusRecord): Promise<void>;
+  clearManualStatus(userId: UserId): Promise<void>;
+  manualStatus(userId: UserId): Promise<ManualStatusRecord | undefined>;
+  /** Every stored manual status (the server loads them at start). */
+  allManualStatuses(): Promise<{ readonly userId: UserId; readonly record: ManualStatusRecord }[]>;
+  /** Replaces the user's calendar source. HERALD_ERR_NOT_FOUND naming userId for an unknown user. */
+  setCalendarSource(userId: UserId, record: CalendarSourceRecord): Promise<void>;
+  clearCalendarSource(userId: UserId): Promise<void>;
+  calendarSource(userId: UserId): Promise<CalendarSourceRecord | undefined>;
+  allCalendarSources(): Promise<{ readonly userId: UserId; readonly record: CalendarSourceRecord }[]>;
+}
+
 // ---------------------------------------------------------------- the store as a whole
 
 export interface StoreHealth {
@@ -470,9 +565,11 @@ export interface StoreTransaction {
   readonly roster: RosterStore;
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
+  readonly archive: ArchiveStore;
   readonly pep: PepStore;
   readonly location: LocationStore;
   readonly lastActivity: LastActivityStore;
+  readonly presence: PresenceStore;
 }
 
 export interface Store extends StoreTransaction {

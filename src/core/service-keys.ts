@@ -1,5 +1,8 @@
 /** The names under which the composition root publishes core services to modules (ctx.use). */
 import { serviceKey } from '../kernel/services.js';
+import type { ArchiveService } from './archive/archive-service.js';
+import type { CalendarService } from './calendar/calendar-service.js';
+import type { CallRegistry } from './calls/call-registry.js';
 import type { DirectoryService } from './directory/directory-service.js';
 import type { UploadService } from './files/upload-service.js';
 import type { AccountService } from './identity/account-service.js';
@@ -7,8 +10,11 @@ import type { AuthService } from './identity/auth-service.js';
 import type { MessageService } from './messaging/message-service.js';
 import type { PepService } from './pep/pep-service.js';
 import type { SessionRegistry, Store } from './ports.js';
+import type { ManualStatusService } from './presence/manual-status.js';
 import type { PresenceService } from './presence/presence-service.js';
+import type { RoomService } from './rooms/room-service.js';
 import type { BlockService } from './roster/block-service.js';
+import type { RosterEffectsRelay } from './roster/roster-effects-relay.js';
 import type { RosterService } from './roster/roster-service.js';
 
 export const storeKey = serviceKey<Store>('core.store');
@@ -18,7 +24,13 @@ export const directoryServiceKey = serviceKey<DirectoryService>('core.directory'
 export const rosterServiceKey = serviceKey<RosterService>('core.roster');
 export const blockServiceKey = serviceKey<BlockService>('core.blocks');
 export const messageServiceKey = serviceKey<MessageService>('core.messages');
+export const archiveServiceKey = serviceKey<ArchiveService>('core.archive');
 export const sessionRegistryKey = serviceKey<SessionRegistry>('core.sessions');
 export const pepServiceKey = serviceKey<PepService>('core.pep');
 export const uploadServiceKey = serviceKey<UploadService>('core.uploads');
 export const presenceServiceKey = serviceKey<PresenceService>('core.presence');
+export const manualStatusServiceKey = serviceKey<ManualStatusService>('core.manual-status');
+export const calendarServiceKey = serviceKey<CalendarService>('core.calendar');
+export const roomServiceKey = serviceKey<RoomService>('core.rooms');
+export const callRegistryKey = serviceKey<CallRegistry>('core.calls');
+export const rosterEffectsRelayKey = serviceKey<RosterEffectsRelay>('core.roster-effects');

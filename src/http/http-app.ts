@@ -79,8 +79,12 @@ export async function buildHttpApp(o: HttpAppOptions): Promise<FastifyInstance> 
   app.setNotFoundHandler((_request, reply) => {
     void reply.status(404).send({ error: 'HERALD_ERR_NOT_FOUND', message: 'no such resource' });
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     void reply.headers(SECURITY_HEADERS);
+    // The web client marks its fetches: a Basic challenge there would pop the browser's own password
+    // dialog over the sign-in form, so it is offered the Bearer challenge instead (RFC 6750 §3).
+    if (reply.statusCode === 401 && request.headers['x-requested-with'] === 'XMLHttpRequest')
+      void reply.header('www-authenticate', 'Bearer realm="Herald"');
     if (o.https) void reply.header('strict-transport-security', 'max-age=31536000');
   });
   app.addSchema(ErrorBody);

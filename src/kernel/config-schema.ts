@@ -67,6 +67,20 @@ export const KernelConfigSchema = Type.Object(
         description: 'offline messages per user',
       }),
     }),
+    archive: section({
+      retentionDays: Type.Integer({
+        default: 0,
+        minimum: 0,
+        maximum: 36_500,
+        description: 'SPEC M5: archived messages older than this are pruned hourly; 0 keeps them',
+      }),
+      maxPageSize: Type.Integer({
+        default: 250,
+        minimum: 1,
+        maximum: 1000,
+        description: 'XEP-0313/XEP-0059: the most messages one history page returns',
+      }),
+    }),
     log: section({
       level: Type.Union(
         ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),

@@ -3,6 +3,7 @@
  * They work on the configured store directly, like prosodyctl, whether or not a server runs.
  */
 import { readFileSync } from 'node:fs';
+import { calendarUrlForDisplay, validateCalendarSource } from '../core/calendar/calendar-service.js';
 import { systemPrincipal } from '../core/identity/principal.js';
 import type { AdminContext } from './admin-context.js';
 import {
@@ -354,6 +355,61 @@ export const adminVerbs: Record<string, Record<string, Verb>> = {
       async run(ctx, args, out) {
         await ctx.directory.removeCannedMessage(actor, args.positionals[0] ?? '');
         out.line(`removed canned message ${args.positionals[0]}`);
+      },
+    },
+  },
+  // SPEC I1: a person's calendar (an .ics feed or a CalDAV collection) makes them "in a meeting".
+  calendar: {
+    set: {
+      usage:
+        'herald calendar set USERNAME URL [--username U] [--password-stdin | --password P]  (.ics or webcal: = feed, else CalDAV)',
+      summary: "set a user's calendar source",
+      options: { username: { type: 'string' }, ...passwordOptions },
+      positionals: { min: 2, max: 2 },
+      async run(ctx, args, out) {
+        const [username = '', url = ''] = args.positionals;
+        const user = await ctx.store.accounts.findUserByName(username);
+        if (!user) throw argumentError(`no user ${username}`, 'USERNAME');
+        const secret =
+          str(args, 'password') ?? (args.values['password-stdin'] ? readStdin().replace(/\r?\n$/, '') : null);
+        const source = validateCalendarSource({
+          url,
+          username: str(args, 'username') ?? null,
+          password: secret,
+        });
+        await ctx.store.presence.setCalendarSource(user.id, { ...source, updatedAt: Date.now() });
+        // The URL without credentials: never echo a secret.
+        out.line(`${username}'s calendar is ${calendarUrlForDisplay(url)}`);
+      },
+    },
+    show: {
+      usage: 'herald calendar show USERNAME',
+      summary: "show a user's calendar source (without credentials)",
+      options: {},
+      positionals: { min: 1, max: 1 },
+      async run(ctx, args, out) {
+        const username = args.positionals[0] ?? '';
+        const user = await ctx.store.accounts.findUserByName(username);
+        if (!user) throw argumentError(`no user ${username}`, 'USERNAME');
+        const record = await ctx.store.presence.calendarSource(user.id);
+        out.line(
+          record
+            ? `${calendarUrlForDisplay(record.url)}${record.username !== null ? ' (with credentials)' : ''}`
+            : `${username} has no calendar`,
+        );
+      },
+    },
+    clear: {
+      usage: 'herald calendar clear USERNAME',
+      summary: "remove a user's calendar source",
+      options: {},
+      positionals: { min: 1, max: 1 },
+      async run(ctx, args, out) {
+        const username = args.positionals[0] ?? '';
+        const user = await ctx.store.accounts.findUserByName(username);
+        if (!user) throw argumentError(`no user ${username}`, 'USERNAME');
+        await ctx.store.presence.clearCalendarSource(user.id);
+        out.line(`${username} has no calendar`);
       },
     },
   },

@@ -1,6 +1,9 @@
 /** Builds the core services over a store, the same way for the server and the admin CLI. */
 import { join } from 'node:path';
 import { userJid } from '../core/address/jid.js';
+import { ArchiveService } from '../core/archive/archive-service.js';
+import { CalendarService } from '../core/calendar/calendar-service.js';
+import { CallRegistry } from '../core/calls/call-registry.js';
 import { DirectoryService } from '../core/directory/directory-service.js';
 import { UploadService } from '../core/files/upload-service.js';
 import { AccountService } from '../core/identity/account-service.js';
@@ -8,9 +11,13 @@ import { AuthService } from '../core/identity/auth-service.js';
 import { MessageService } from '../core/messaging/message-service.js';
 import { PepService } from '../core/pep/pep-service.js';
 import type { PasswordHasher, SessionRegistry, Store } from '../core/ports.js';
+import { ManualStatusService } from '../core/presence/manual-status.js';
 import { PresenceService } from '../core/presence/presence-service.js';
+import { RoomService } from '../core/rooms/room-service.js';
 import { BlockService } from '../core/roster/block-service.js';
+import { RosterEffectsRelay } from '../core/roster/roster-effects-relay.js';
 import { RosterService } from '../core/roster/roster-service.js';
+import { httpCalendarReader } from '../infra/calendar/calendar-reader.js';
 import { argon2PasswordHasher } from '../infra/crypto/argon2-password-hasher.js';
 import { DiskFileStore } from '../infra/files/disk-file-store.js';
 import { MemorySessionRegistry } from '../infra/session/memory-session-registry.js';
@@ -23,12 +30,22 @@ export interface CoreServices {
   readonly auth: AuthService;
   readonly directory: DirectoryService;
   readonly roster: RosterService;
+  readonly rosterEffects: RosterEffectsRelay;
   readonly blocks: BlockService;
   readonly sessions: SessionRegistry;
   readonly messages: MessageService;
+  /** SPEC M5: the message archive (XEP-0313); its pruning timer starts with the server. */
+  readonly archive: ArchiveService;
   readonly uploads: UploadService;
   readonly pep: PepService;
   readonly presence: PresenceService;
+  /** Manual status (kept in the store) and calendar sources (polled once started). */
+  readonly manualStatus: ManualStatusService;
+  readonly calendar: CalendarService;
+  /** Live call legs (in memory), fed by the SIP proxy. */
+  readonly calls: CallRegistry;
+  /** XEP-0045 group chat rooms on conference.<domain>. */
+  readonly rooms: RoomService;
 }
 
 export function createCoreServices(input: {
@@ -60,11 +77,18 @@ export function createCoreServices(input: {
   const roster = new RosterService({ store, clock, domain: config.domain, blocks });
   // DESIGN.md: the session registry is memory on one node; the cluster (S2) puts it in Redis.
   const sessions = new MemorySessionRegistry();
+  const archive = new ArchiveService({
+    store,
+    clock,
+    retentionDays: config.archive.retentionDays,
+    maxPageSize: config.archive.maxPageSize,
+  });
   const messages = new MessageService({
     store,
     clock,
     ids,
     sessions,
+    archive,
     domain: config.domain,
     policy: config.messaging.forkPolicy,
     offlineQuota: config.messaging.offlineQuota,
@@ -87,12 +111,18 @@ export function createCoreServices(input: {
     auth,
     directory: new DirectoryService({ store, clock, ids }),
     roster,
+    rosterEffects: new RosterEffectsRelay(),
     blocks,
     sessions,
     messages,
+    archive,
     // XEP-0363: files under <dataDir>/uploads; the store touches the disk only when first used.
     uploads: new UploadService({ files: new DiskFileStore(join(config.dataDir, 'uploads')), clock, ids }),
     pep,
     presence,
+    manualStatus: new ManualStatusService({ store: store.presence, clock, presence }),
+    calendar: new CalendarService({ store: store.presence, clock, presence, read: httpCalendarReader() }),
+    calls: new CallRegistry({ clock }),
+    rooms: new RoomService({ serviceDomain: `conference.${config.domain}`, clock, ids }),
   };
 }

@@ -9,17 +9,25 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { CallRegistry } from '../core/calls/call-registry.js';
 import type { DirectoryService } from '../core/directory/directory-service.js';
 import type { AccountService } from '../core/identity/account-service.js';
 import type { PasswordHasher, Store } from '../core/ports.js';
+import type { PresenceService } from '../core/presence/presence-service.js';
 import {
   accountServiceKey,
+  archiveServiceKey,
   authServiceKey,
   blockServiceKey,
+  calendarServiceKey,
+  callRegistryKey,
   directoryServiceKey,
+  manualStatusServiceKey,
   messageServiceKey,
   pepServiceKey,
   presenceServiceKey,
+  roomServiceKey,
+  rosterEffectsRelayKey,
   rosterServiceKey,
   sessionRegistryKey,
   storeKey,
@@ -67,6 +75,9 @@ export interface RunningServer {
   readonly accounts: AccountService;
   readonly directory: DirectoryService;
   readonly demo: DemoResult | null;
+  /** Live call legs and composed presence (tests and diagnostics read them). */
+  readonly calls: CallRegistry;
+  readonly presence: PresenceService;
   /** Bound ports by listener name (http, https, xmpp, xmpps, …); a listener that is off is absent. */
   readonly ports: Readonly<Record<string, number>>;
   readonly tlsFingerprint: string;
@@ -113,6 +124,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const core = createCoreServices({ store, config, clock, ids, hasher: options.hasher });
     const { accounts, auth, directory } = core;
     cleanups.push(async () => core.presence.close());
+    // Manual status survives a restart; calendars are polled while the server runs (SPEC I1).
+    await core.manualStatus.restore();
+    core.calendar.useLogger(log.child({ component: 'calendar' }));
+    void core.calendar.start();
+    cleanups.push(async () => core.calendar.stop());
+    // SPEC M5: archive retention.
+    core.archive.start();
+    cleanups.push(async () => core.archive.stop());
     const demo = options.demo
       ? await applyDemoData(
           { accounts, directory, roster: core.roster, domain: config.domain },
@@ -137,10 +156,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.provide(authServiceKey, auth, 'main');
     services.provide(directoryServiceKey, directory, 'main');
     services.provide(rosterServiceKey, core.roster, 'main');
+    services.provide(rosterEffectsRelayKey, core.rosterEffects, 'main');
     services.provide(blockServiceKey, core.blocks, 'main');
     services.provide(messageServiceKey, core.messages, 'main');
+    services.provide(archiveServiceKey, core.archive, 'main');
     services.provide(pepServiceKey, core.pep, 'main');
     services.provide(presenceServiceKey, core.presence, 'main');
+    services.provide(callRegistryKey, core.calls, 'main');
+    services.provide(roomServiceKey, core.rooms, 'main');
+    services.provide(manualStatusServiceKey, core.manualStatus, 'main');
+    services.provide(calendarServiceKey, core.calendar, 'main');
     services.provide(sessionRegistryKey, core.sessions, 'main');
     services.provide(uploadServiceKey, core.uploads, 'main');
     services.provide(httpRoutesKey, routes, 'main');
@@ -181,7 +206,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await listen('https', config.http.tlsPort, true);
     const ports = listeners.ports;
 
-    return { config, store, accounts, directory, demo, ports, tlsFingerprint: tls.fingerprint256, stop };
+    return {
+      config,
+      store,
+      accounts,
+      directory,
+      demo,
+      calls: core.calls,
+      presence: core.presence,
+      ports,
+      tlsFingerprint: tls.fingerprint256,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -8,7 +8,12 @@ import { HeraldError } from '../kernel/errors.js';
 import type { IdSource } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
 import { serviceKey } from '../kernel/services.js';
-import type { IncomingRequest, ServerTransaction } from './transaction/index.js';
+import type {
+  IncomingRequest,
+  InviteServerTransaction,
+  ServerTransaction,
+  TransactionTransport,
+} from './transaction/index.js';
 import { TransactionLayer } from './transaction/index.js';
 import type { Flow, SipTransportLayer } from './transport/index.js';
 import { createResponse, type SipHeader, type SipRequest, type SipResponse } from './wire/index.js';
@@ -23,15 +28,35 @@ export interface SipRequestContext {
     headers?: readonly SipHeader[],
     options?: { toTag?: string; body?: Buffer },
   ): void;
+  /**
+   * INVITE only: `listener` runs when a CANCEL matches this INVITE's transaction (RFC 3261 §9.2); the
+   * stack has then answered the CANCEL 200. Without a listener the stack answers the INVITE 487.
+   */
+  onCancelled(listener: () => void): void;
 }
 
 export type SipRequestHandler = (context: SipRequestContext) => void | Promise<void>;
+
+/** An ACK for a 2xx (no transaction, RFC 3261 §17.2.3) with the flow it came on. */
+export type SipAckHandler = (request: SipRequest, source: TransactionTransport) => void;
+
+/**
+ * Requests that are not for this server's own handlers but to be routed on (RFC 3261 §16.4: an
+ * in-dialog request whose Route names this proxy). Asked before the per-method handlers.
+ */
+export interface SipRouter {
+  claims(request: SipRequest): boolean;
+  route: SipRequestHandler;
+}
 
 export class SipStack {
   readonly transactions: TransactionLayer;
   readonly #handlers = new Map<string, { owner: string; handler: SipRequestHandler }>();
   readonly #log: Logger;
   readonly #offs: (() => void)[] = [];
+  readonly #cancelListeners = new Map<InviteServerTransaction, () => void>();
+  #ack: { owner: string; handler: SipAckHandler } | undefined;
+  #router: { owner: string; router: SipRouter } | undefined;
 
   constructor(
     readonly transports: SipTransportLayer,
@@ -70,6 +95,26 @@ export class SipStack {
     return () => this.#handlers.delete(method);
   }
 
+  /** The one taker of ACKs for 2xx responses (a proxy forwards them, a UA core absorbs them). */
+  onAck(handler: SipAckHandler, owner: string): () => void {
+    if (this.#ack)
+      throw new HeraldError('HERALD_ERR_MODULE', `SIP ACK is handled by ${this.#ack.owner}`, 'ACK');
+    this.#ack = { owner, handler };
+    return () => {
+      this.#ack = undefined;
+    };
+  }
+
+  /** The one router of requests that pass through (see SipRouter). */
+  useRouter(router: SipRouter, owner: string): () => void {
+    if (this.#router)
+      throw new HeraldError('HERALD_ERR_MODULE', `SIP routing is done by ${this.#router.owner}`, 'router');
+    this.#router = { owner, router };
+    return () => {
+      this.#router = undefined;
+    };
+  }
+
   get methods(): string[] {
     return [...this.#handlers.keys()].sort();
   }
@@ -80,7 +125,14 @@ export class SipStack {
   }
 
   async #dispatch(incoming: IncomingRequest): Promise<void> {
-    if (incoming.kind === 'ack') return; // ACK for a 2xx: a dialog's business, none here yet
+    if (incoming.kind === 'ack') {
+      try {
+        this.#ack?.handler(incoming.request, incoming.source);
+      } catch (error) {
+        this.#log.error({ err: error }, 'SIP ACK handler failed');
+      }
+      return;
+    }
     const { request, transaction } = incoming;
     const respond: SipRequestContext['respond'] = (status, reason, headers = [], options = {}) => {
       const response: SipResponse = createResponse(
@@ -92,15 +144,38 @@ export class SipStack {
       );
       transaction.respond(options.body ? { ...response, body: options.body } : response);
     };
-    if (incoming.kind === 'cancel') return respond(481, 'Call/Transaction Does Not Exist');
-    const entry = this.#handlers.get(request.method);
+    if (incoming.kind === 'cancel') return this.#cancel(incoming.invite, respond);
+    const onCancelled = (listener: () => void) => {
+      if (transaction.kind !== 'invite-server' || transaction.state === 'Terminated') return;
+      this.#cancelListeners.set(transaction, listener);
+      transaction.observe({ terminated: () => this.#cancelListeners.delete(transaction) });
+    };
+    const router = this.#router?.router;
+    const entry = router?.claims(request) ? { handler: router.route } : this.#handlers.get(request.method);
     if (!entry) return respond(501, 'Not Implemented', [{ name: 'Allow', value: this.methods.join(', ') }]);
     try {
-      await entry.handler({ request, transaction, respond });
+      await entry.handler({ request, transaction, respond, onCancelled });
     } catch (error) {
       this.#log.error({ err: error, method: request.method }, 'SIP request handler failed');
       respond(500, 'Server Internal Error');
     }
+  }
+
+  #cancel(invite: InviteServerTransaction | undefined, respond: SipRequestContext['respond']): void {
+    // §9.2: no matching transaction → 481; otherwise the CANCEL itself is answered 200 at once.
+    if (!invite || invite.state === 'Terminated') {
+      respond(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    respond(200, 'OK');
+    const listener = this.#cancelListeners.get(invite);
+    if (listener) {
+      this.#cancelListeners.delete(invite);
+      listener();
+      return;
+    }
+    // §9.2: a UAS that has not answered the INVITE SHOULD answer it 487 (Request Terminated).
+    if (invite.state === 'Proceeding') invite.respond(createResponse(invite.request, 487));
   }
 }
 

@@ -3,6 +3,7 @@ import { presenceModule } from './features/rfc6121-presence.js';
 import { rosterModule } from './features/rfc6121-roster.js';
 import { lastActivityModule } from './features/xep0012-last-activity.js';
 import { discoModule } from './features/xep0030-disco.js';
+import { mucModule } from './features/xep0045-muc.js';
 import { vcardModule } from './features/xep0054-vcard.js';
 import { versionModule } from './features/xep0092-version.js';
 import { pepModule } from './features/xep0163-pep.js';
@@ -11,6 +12,7 @@ import { smRerouteModule } from './features/xep0198-reroute.js';
 import { pingModule } from './features/xep0199-ping.js';
 import { externalServicesModule } from './features/xep0215-external-services.js';
 import { carbonsModule } from './features/xep0280-carbons.js';
+import { mamModule } from './features/xep0313-mam.js';
 import { csiModule } from './features/xep0352-csi.js';
 import { uploadModule } from './features/xep0363-upload.js';
 import { c2sModule } from './stream/c2s-module.js';
@@ -35,4 +37,6 @@ export const xmppModules = [
   pepModule,
   vcardModule,
   lastActivityModule,
+  mamModule,
+  mucModule,
 ] as const;

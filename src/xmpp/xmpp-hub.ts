@@ -95,6 +95,8 @@ export class XmppHub {
   readonly #maxPending: number;
   #message: StanzaHandler | null = null;
   #presence: StanzaHandler | null = null;
+  /** Service domains (e.g. conference.<domain>, XEP-0045): every stanza to them goes to their handler. */
+  readonly #serviceDomains = new Map<string, { owner: string; handler: StanzaHandler }>();
 
   constructor(
     readonly domain: string,
@@ -196,6 +198,29 @@ export class XmppHub {
     this.#presence = handler;
   }
 
+  /**
+   * A component-like service on its own domain (XEP-0045 §4.2: conference.<domain>): every iq,
+   * message and presence addressed to the domain or a JID on it goes to `handler`, before the
+   * normal message and presence handlers.
+   */
+  serviceDomain(domain: string, handler: StanzaHandler, owner: string): () => void {
+    const key = domain.toLowerCase();
+    const existing = this.#serviceDomains.get(key);
+    if (existing || key === this.domain)
+      throw new HeraldError(
+        'HERALD_ERR_MODULE',
+        `${domain} is served by ${existing?.owner ?? 'the server'}`,
+        key,
+      );
+    this.#serviceDomains.set(key, { owner, handler });
+    return () => this.#serviceDomains.delete(key);
+  }
+
+  /** The service domains registered, e.g. for the server's disco#items (XEP-0030 §4). */
+  serviceDomains(): string[] {
+    return [...this.#serviceDomains.keys()].sort();
+  }
+
   // ------------------------------------------------------------------ routing
 
   /** Whether `jid` is an account of this server (user@domain). */
@@ -208,6 +233,16 @@ export class XmppHub {
     const rawTo = stanza.attr('to');
     const to = rawTo === undefined ? null : parseJid(rawTo);
     if (rawTo !== undefined && to === null) return this.replyError(session, stanza, 'jid-malformed');
+    const service = to === null ? undefined : this.#serviceDomains.get(jidDomain(to));
+    if (service && to !== null && ['iq', 'message', 'presence'].includes(stanza.name)) {
+      try {
+        return await service.handler(session, stanza, to);
+      } catch (error) {
+        // A failing service answers an error and logs; the session goes on (STYLE habit 9).
+        this.log.error({ err: error, session: session.id, to }, 'service domain handler failed');
+        return this.replyError(session, stanza, 'internal-server-error');
+      }
+    }
     switch (stanza.name) {
       case 'iq':
         return this.#routeIq(session, stanza, to);

@@ -157,6 +157,8 @@ const TABLES = [
   'pep_nodes',
   'pep_items',
   'last_logouts',
+  'manual_statuses',
+  'calendar_sources',
 ];
 
 for (const target of targets) {
@@ -170,6 +172,8 @@ for (const target of targets) {
           '0004-sip-location',
           '0005-last-activity',
           '0006-pep-roster-groups',
+          '0008-archive',
+          '0009-presence',
         ]);
         assert.deepEqual(await migrateToLatest(db, kind), ALL);
         assert.deepEqual(await migrateToLatest(db, kind), []);

@@ -11,6 +11,7 @@ import { describeLastActivityContract } from './store-contract-last-activity.js'
 import { describeLocationContract } from './store-contract-location.js';
 import { describeOfflineContract } from './store-contract-offline.js';
 import { describePepContract } from './store-contract-pep.js';
+import { describePresenceContract } from './store-contract-presence.js';
 import { describeRosterContract } from './store-contract-roster.js';
 import { describeStoreWideContract } from './store-contract-transactions.js';
 import type { OpenStoreFixture } from './store-fixtures.js';
@@ -38,6 +39,7 @@ export function describeStoreContract(
     describePepContract(open);
     describeLocationContract(open);
     describeLastActivityContract(open);
+    describePresenceContract(open);
     describeStoreWideContract(open);
   });
 }

@@ -34,4 +34,11 @@ export interface ChatMessage {
    * same protocol forwards it untouched; another protocol uses `body`.
    */
   readonly payload: { readonly format: string; readonly content: string };
+  /** The sender's XEP-0359 origin-id, kept in the archive (clients dedupe their own by it). */
+  readonly originId?: string | null;
+  /**
+   * Set by MessageService for a message it archives: the XEP-0359 stanza-id the recipient's
+   * archive gave it (`by` is the recipient's bare JID). Drivers put it on every delivered copy.
+   */
+  readonly stanzaId?: { readonly by: string; readonly id: string } | null;
 }

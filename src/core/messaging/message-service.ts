@@ -11,6 +11,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { HeraldError, invalid, isHeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
 import { type BareJid, jidDomain, jidLocal } from '../address/jid.js';
+import type { ArchiveService } from '../archive/archive-service.js';
 import type {
   Endpoint,
   EndpointProtocol,
@@ -43,6 +44,10 @@ export interface MessageServiceOptions {
   readonly lockIdleMs?: number;
   /** Told when a driver throws; the message then counts as not delivered there. */
   readonly onDriverError?: (endpoint: Endpoint, error: unknown) => void;
+  /** SPEC M5: archives every 1:1 message with a body, once per user archive (XEP-0313). */
+  readonly archive?: ArchiveService;
+  /** Told when archiving a delivered message failed (the message itself went through). */
+  readonly onArchiveError?: (error: unknown) => void;
 }
 
 /** What became of a message; the adapter answers the sender from it. */
@@ -103,10 +108,56 @@ export class MessageService {
    * Delivers a message to a local user. Resolves once it reached an endpoint or was stored
    * durably — never before, so the sender is served only when the message is safe.
    */
-  async send(message: ChatMessage): Promise<SendResult> {
-    if (message.type === 'chat' && message.from.endpointId !== null)
-      await this.noteSent(message.from.endpointId, message.to.address);
-    const recipient = await this.#findRecipient(message.to.address);
+  async send(original: ChatMessage): Promise<SendResult> {
+    if (original.type === 'chat' && original.from.endpointId !== null)
+      await this.noteSent(original.from.endpointId, original.to.address);
+    const recipient = await this.#findRecipient(original.to.address);
+    // XEP-0313 §5.1.1: chat and normal messages with a body are archived; the id is chosen now
+    // so that every delivered copy carries it as the XEP-0359 stanza-id (§3.1, `by` = the archive).
+    const isArchived =
+      this.#o.archive !== undefined &&
+      recipient !== undefined &&
+      original.body !== null &&
+      (original.type === 'chat' || original.type === 'normal');
+    const message: ChatMessage = isArchived
+      ? { ...original, stanzaId: { by: original.to.address, id: this.#o.ids.next() } }
+      : original;
+    const result = await this.#route(message, recipient);
+    if (isArchived && recipient !== undefined && (result.kind === 'delivered' || result.kind === 'stored'))
+      await this.#archive(message, recipient).catch((error: unknown) => this.#o.onArchiveError?.(error));
+    return result;
+  }
+
+  /** The recipient's copy under the stanza-id, and the sender's if the sender is a local user. */
+  async #archive(message: ChatMessage, recipient: UserId): Promise<void> {
+    const archive = this.#o.archive;
+    const stanzaId = message.stanzaId;
+    if (!archive || !stanzaId) return;
+    const base = {
+      at: message.sentAt,
+      originId: message.originId ?? null,
+      body: message.body,
+      payload: { format: message.payload.format, content: message.payload.content },
+    };
+    await archive.append({
+      ...base,
+      id: stanzaId.id,
+      userId: recipient,
+      peer: message.from.address,
+      direction: 'in',
+    });
+    const sender = await this.#findRecipient(message.from.address as BareJid);
+    if (sender !== undefined && sender !== recipient)
+      await archive.append({
+        ...base,
+        id: this.#o.ids.next(),
+        userId: sender,
+        peer: message.to.address,
+        direction: 'out',
+      });
+  }
+
+  async #route(message: ChatMessage, recipient: UserId | undefined): Promise<SendResult> {
     const peer = message.from.address;
     let endpoints = recipient ? await this.#o.sessions.endpointsOf(recipient) : [];
     let lock = recipient && this.#policy === 'lock-on-reply' ? this.#locks.lockedTo(recipient, peer) : null;
@@ -227,7 +278,8 @@ export class MessageService {
   /** Durable before it resolves (OfflineStore.enqueue): the sender may then be told it is served. */
   async #store(message: ChatMessage, userId: UserId): Promise<SendResult> {
     const record: OfflineMessageRecord = {
-      id: this.#o.ids.next(),
+      // The archive's stanza-id when archived, so the offline copy carries the same (XEP-0313 §7).
+      id: message.stanzaId?.id ?? this.#o.ids.next(),
       userId,
       from: message.from.address,
       storedAt: this.#o.clock.now(),

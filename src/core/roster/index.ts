@@ -13,6 +13,11 @@ export type {
   SendUnavailable,
   UnblockPush,
 } from './roster-effects.js';
+export {
+  type EffectOrigin,
+  type RosterEffectsListener,
+  RosterEffectsRelay,
+} from './roster-effects-relay.js';
 export { isRosterError, RosterError, type RosterErrorReason } from './roster-errors.js';
 export { GROUP_MAX_BYTES, MAX_GROUPS, NAME_MAX_BYTES } from './roster-items.js';
 export {

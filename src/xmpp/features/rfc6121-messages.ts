@@ -9,7 +9,7 @@ import type { ChatMessage, MessageType } from '../../core/messaging/chat-message
 import { MESSAGE_TYPES } from '../../core/messaging/chat-message.js';
 import type { SendResult } from '../../core/messaging/message-service.js';
 import type { OfflineMessageRecord } from '../../core/ports.js';
-import { blockServiceKey, messageServiceKey, storeKey } from '../../core/service-keys.js';
+import { archiveServiceKey, blockServiceKey, messageServiceKey, storeKey } from '../../core/service-keys.js';
 import { filterHook, notifyHook } from '../../kernel/hooks.js';
 import { defineModule } from '../../kernel/module.js';
 import { Element, el, parseXml, serialize } from '../../xml/index.js';
@@ -17,6 +17,7 @@ import { NS_BLOCKING_ERRORS, NS_DELAY, NS_OFFLINE } from '../namespaces.js';
 import { errorReply } from '../wire/index.js';
 import { initialPresenceSent, xmppHubKey } from '../xmpp-hub.js';
 import type { XmppSession } from '../xmpp-session.js';
+import { originIdOf, withoutStanzaIdsBy, withStanzaId } from './xep0359-stanza-ids.js';
 
 const XMPP_FORMAT = 'xmpp';
 const OFFLINE_BATCH = 200;
@@ -50,12 +51,13 @@ export const messagesModule = defineModule({
     const messages = ctx.use(messageServiceKey);
     const blocks = ctx.use(blockServiceKey);
     const accounts = ctx.use(storeKey).accounts;
+    const archive = ctx.use(archiveServiceKey);
     /** The parsed stanza of a message sent on this node, so local delivery does not re-parse it. */
-    const stanzas = new WeakMap<ChatMessage, Element>();
+    const stanzas = new WeakMap<ChatMessage['payload'], Element>();
     hub.discoFeature('server', NS_OFFLINE);
 
     const toStanza = (message: ChatMessage): Element | null => {
-      const known = stanzas.get(message);
+      const known = stanzas.get(message.payload);
       if (known) return known;
       if (message.payload.format === XMPP_FORMAT) {
         const parsed = parseXml(message.payload.content, { namespaces: { '': 'jabber:client' } });
@@ -74,7 +76,8 @@ export const messagesModule = defineModule({
         const session = hub.sessions.get(endpoint.id as Jid);
         const stanza = session ? toStanza(message) : null;
         if (!session || !stanza) return false;
-        session.send(stanza);
+        // XEP-0359 §3.1: the archive's id on every delivered copy (the same on each: one archive entry).
+        session.send(message.stanzaId ? withStanzaId(stanza, message.stanzaId) : stanza);
         return true;
       },
     });
@@ -93,7 +96,8 @@ export const messagesModule = defineModule({
       }
       const outgoing = await hub.hooks.apply(messageSending, { session, stanza: original, to: target });
       if (outgoing === null) return;
-      const stanza = outgoing.stanza;
+      // XEP-0359 §3.1: a stanza-id claiming to be from the recipient's or sender's archive is forged.
+      const stanza = withoutStanzaIdsBy(outgoing.stanza, [bareJid(target), session.bare]);
       const type = messageType(stanza);
       const message: ChatMessage = {
         id: stanza.attr('id') ?? ctx.ids.next(),
@@ -104,8 +108,10 @@ export const messagesModule = defineModule({
         thread: stanza.getChildText('thread') ?? null,
         sentAt: ctx.clock.now(),
         payload: { format: XMPP_FORMAT, content: serialize(stanza) },
+        originId: originIdOf(stanza) ?? stanza.attr('id') ?? null,
       };
-      stanzas.set(message, stanza);
+      // Keyed by the payload, which MessageService keeps when it adds the stanza-id.
+      stanzas.set(message.payload, stanza);
       const recipient = await accounts.findUserByName(jidLocal(target) ?? '');
       if (recipient && (await blocks.isBlocked(recipient.id, session.jid)))
         return hub.replyError(session, stanza, 'service-unavailable');
@@ -128,7 +134,13 @@ export const messagesModule = defineModule({
       for (;;) {
         const batch: OfflineMessageRecord[] = await messages.takeOffline(session.user.id, OFFLINE_BATCH);
         if (batch.length === 0) return;
-        for (const record of batch) session.send(withDelay(record, hub.domain));
+        for (const record of batch) {
+          // XEP-0313 §7 / XEP-0359: the offline copy carries the archive's stanza-id, so a client
+          // that also queries MAM sees one message, not two.
+          const archived = await archive.get(session.user.id, record.id);
+          const stanza = withDelay(record, hub.domain);
+          session.send(archived ? withStanzaId(stanza, { by: session.bare, id: archived.id }) : stanza);
+        }
         await messages.acknowledgeOffline(
           session.user.id,
           batch.map((r) => r.id),

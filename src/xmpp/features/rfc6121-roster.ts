@@ -4,7 +4,7 @@
  */
 import { parseJid } from '../../core/address/jid.js';
 import { isRosterError, type RosterErrorReason } from '../../core/roster/index.js';
-import { rosterServiceKey } from '../../core/service-keys.js';
+import { rosterEffectsRelayKey, rosterServiceKey } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
 import { el } from '../../xml/index.js';
 import { NS_PRE_APPROVAL, NS_ROSTER, NS_ROSTER_VER } from '../namespaces.js';
@@ -41,6 +41,7 @@ export const rosterModule = defineModule({
     const hub = ctx.use(xmppHubKey);
     const roster = ctx.use(rosterServiceKey);
     const effects = new XmppEffects(hub, ctx.ids);
+    const relay = ctx.use(rosterEffectsRelayKey);
     // §2.6.1 and §3.4.1: advertise versioning and pre-approval.
     hub.streamFeature(ctx.module, ({ isBound }) => (isBound ? null : el('ver', { xmlns: NS_ROSTER_VER })));
     hub.streamFeature(ctx.module, ({ isBound }) => (isBound ? null : el('sub', { xmlns: NS_PRE_APPROVAL })));
@@ -85,6 +86,7 @@ export const rosterModule = defineModule({
               ? await roster.removeItem(session.user.id, contact)
               : await roster.setItem(session.user.id, contact, { name: item.attr('name') ?? null, groups });
           effects.run(changes);
+          relay.announce(changes, 'xmpp');
           return { result: null };
         } catch (error) {
           return rosterErrorAnswer(error);

@@ -65,7 +65,14 @@ export const discoModule = defineModule({
         NS_DISCO_ITEMS,
         async ({ payload }) => {
           if (payload.attr('node')) return { error: 'item-not-found' };
-          return { result: el('query', { xmlns: NS_DISCO_ITEMS }) };
+          // §4: the services on their own domains (XEP-0045 §6.1: conference.<domain>).
+          return {
+            result: el(
+              'query',
+              { xmlns: NS_DISCO_ITEMS },
+              ...hub.serviceDomains().map((jid) => el('item', { jid })),
+            ),
+          };
         },
         ctx.module,
       ),

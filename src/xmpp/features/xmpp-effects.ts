@@ -34,6 +34,20 @@ export function presenceFrom(session: XmppSession, to: Jid): Element | null {
   return session.presence.current ? session.presence.current.withAttrs({ from: session.jid, to }) : null;
 }
 
+/**
+ * How `from` answers with its presence to one of `target`'s resources. The presence module sets
+ * it, so that every module's probes and re-sent presence carry the composed presence.
+ */
+export type PresenceAnswer = (from: BareJid, target: XmppSession) => Promise<void>;
+const presenceAnswers = new WeakMap<XmppHub, PresenceAnswer>();
+
+export function answerPresenceWith(hub: XmppHub, answer: PresenceAnswer): () => void {
+  presenceAnswers.set(hub, answer);
+  return () => {
+    if (presenceAnswers.get(hub) === answer) presenceAnswers.delete(hub);
+  };
+}
+
 export class XmppEffects {
   constructor(
     private readonly hub: XmppHub,
@@ -108,6 +122,11 @@ export class XmppEffects {
 
   /** Each available resource of `from` sends its current presence to `to`'s available resources. */
   sendPresence(from: BareJid, to: Jid): void {
+    const answer = presenceAnswers.get(this.hub);
+    if (answer) {
+      for (const target of this.availableSessions(to)) void answer(from, target).catch(() => {});
+      return;
+    }
     for (const source of this.availableSessions(from))
       for (const target of this.availableSessions(to)) {
         const presence = presenceFrom(source, target.jid);

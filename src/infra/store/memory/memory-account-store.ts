@@ -82,10 +82,14 @@ export class MemoryAccountStore implements AccountStore {
     tables.rosterVersions.delete(id);
     tables.blockLists.delete(id);
     tables.offlineMessages.delete(id);
+    for (const record of tables.archives.get(id) ?? []) tables.archiveIds.delete(record.id);
+    tables.archives.delete(id);
     tables.pepNodes.delete(id);
     tables.pepItems.delete(id);
     tables.sipBindings.delete(id);
     tables.lastLogouts.delete(id);
+    tables.manualStatuses.delete(id);
+    tables.calendarSources.delete(id);
     return true;
   }
 

@@ -5,12 +5,14 @@
  */
 import type {
   AccountStore,
+  ArchiveStore,
   BlockListStore,
   DirectoryStore,
   LastActivityStore,
   LocationStore,
   OfflineStore,
   PepStore,
+  PresenceStore,
   RosterStore,
   Store,
   StoreHealth,
@@ -18,12 +20,14 @@ import type {
 } from '../../../core/ports.js';
 import { StoreGuard } from '../store-guard.js';
 import { MemoryAccountStore } from './memory-account-store.js';
+import { MemoryArchiveStore } from './memory-archive-store.js';
 import { MemoryBlockListStore } from './memory-block-list-store.js';
 import { MemoryDirectoryStore } from './memory-directory-store.js';
 import { MemoryLastActivityStore } from './memory-last-activity-store.js';
 import { MemoryLocationStore } from './memory-location-store.js';
 import { MemoryOfflineStore } from './memory-offline-store.js';
 import { MemoryPepStore } from './memory-pep-store.js';
+import { MemoryPresenceStore } from './memory-presence-store.js';
 import { MemoryRosterStore } from './memory-roster-store.js';
 import { emptyTables, type MemoryTables, snapshotTables } from './memory-tables.js';
 
@@ -57,9 +61,11 @@ export class MemoryStore implements Store {
   readonly roster: RosterStore;
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
+  readonly archive: ArchiveStore;
   readonly pep: PepStore;
   readonly location: LocationStore;
   readonly lastActivity: LastActivityStore;
+  readonly presence: PresenceStore;
   #committed: MemoryTables = emptyTables();
   readonly #queue = new SerialQueue();
   readonly #guard = new StoreGuard();
@@ -71,9 +77,11 @@ export class MemoryStore implements Store {
     this.roster = this.#guard.outer(serialised(new MemoryRosterStore(committed), this.#queue));
     this.blocks = this.#guard.outer(serialised(new MemoryBlockListStore(committed), this.#queue));
     this.offline = this.#guard.outer(serialised(new MemoryOfflineStore(committed), this.#queue));
+    this.archive = this.#guard.outer(serialised(new MemoryArchiveStore(committed), this.#queue));
     this.pep = this.#guard.outer(serialised(new MemoryPepStore(committed), this.#queue));
     this.location = this.#guard.outer(serialised(new MemoryLocationStore(committed), this.#queue));
     this.lastActivity = this.#guard.outer(serialised(new MemoryLastActivityStore(committed), this.#queue));
+    this.presence = this.#guard.outer(serialised(new MemoryPresenceStore(committed), this.#queue));
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -87,9 +95,11 @@ export class MemoryStore implements Store {
           roster: bind(new MemoryRosterStore(tables)),
           blocks: bind(new MemoryBlockListStore(tables)),
           offline: bind(new MemoryOfflineStore(tables)),
+          archive: bind(new MemoryArchiveStore(tables)),
           pep: bind(new MemoryPepStore(tables)),
           location: bind(new MemoryLocationStore(tables)),
           lastActivity: bind(new MemoryLastActivityStore(tables)),
+          presence: bind(new MemoryPresenceStore(tables)),
         });
         this.#committed = draft;
         return result;

@@ -4,6 +4,8 @@
  * out so callers can never reach the stored ones.
  */
 import type {
+  ArchivedMessageRecord,
+  CalendarSourceRecord,
   CallingSearchSpaceRecord,
   CannedMessageId,
   CannedMessageRecord,
@@ -12,6 +14,7 @@ import type {
   LastLogoutRecord,
   LineId,
   LineRecord,
+  ManualStatusRecord,
   OfflineMessageRecord,
   PartitionRecord,
   PepItemRecord,
@@ -42,6 +45,10 @@ export interface MemoryTables {
   readonly blockLists: Map<UserId, ReadonlySet<string>>;
   /** user → message id → the message waiting for them; ids are unique across users. */
   readonly offlineMessages: Map<UserId, ReadonlyMap<string, OfflineMessageRecord>>;
+  /** user → their archive ordered by (at, id); arrays are replaced, never mutated (XEP-0313). */
+  readonly archives: Map<UserId, readonly ArchivedMessageRecord[]>;
+  /** archive id → its user; ids are unique across users. */
+  readonly archiveIds: Map<string, UserId>;
   /** user → NodeID → the PEP node. */
   readonly pepNodes: Map<UserId, ReadonlyMap<string, PepNodeRecord>>;
   /** user → NodeID → the node's items, oldest first. */
@@ -50,6 +57,10 @@ export interface MemoryTables {
   readonly sipBindings: Map<UserId, readonly SipBindingRecord[]>;
   /** user → when they last logged out (XEP-0012 §4). */
   readonly lastLogouts: Map<UserId, LastLogoutRecord>;
+  /** user → their manual status (presence slot). */
+  readonly manualStatuses: Map<UserId, ManualStatusRecord>;
+  /** user → their calendar source (presence slot). */
+  readonly calendarSources: Map<UserId, CalendarSourceRecord>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -66,10 +77,14 @@ export function emptyTables(): MemoryTables {
     rosterVersions: new Map(),
     blockLists: new Map(),
     offlineMessages: new Map(),
+    archives: new Map(),
+    archiveIds: new Map(),
     pepNodes: new Map(),
     pepItems: new Map(),
     sipBindings: new Map(),
     lastLogouts: new Map(),
+    manualStatuses: new Map(),
+    calendarSources: new Map(),
   };
 }
 
@@ -88,10 +103,14 @@ export function snapshotTables(tables: MemoryTables): MemoryTables {
     rosterVersions: new Map(tables.rosterVersions),
     blockLists: new Map(tables.blockLists),
     offlineMessages: new Map(tables.offlineMessages),
+    archives: new Map(tables.archives),
+    archiveIds: new Map(tables.archiveIds),
     pepNodes: new Map(tables.pepNodes),
     pepItems: new Map(tables.pepItems),
     sipBindings: new Map(tables.sipBindings),
     lastLogouts: new Map(tables.lastLogouts),
+    manualStatuses: new Map(tables.manualStatuses),
+    calendarSources: new Map(tables.calendarSources),
   };
 }
 

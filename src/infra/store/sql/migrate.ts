@@ -12,6 +12,8 @@ import { pep } from './migrations/0003-pep.js';
 import { sipLocation } from './migrations/0004-sip-location.js';
 import { lastActivity } from './migrations/0005-last-activity.js';
 import { pepRosterGroups } from './migrations/0006-pep-roster-groups.js';
+import { archive } from './migrations/0008-archive.js';
+import { presence } from './migrations/0009-presence.js';
 import { toStoreError } from './sql-errors.js';
 import type { Database, SqlKind } from './sql-schema.js';
 
@@ -29,6 +31,8 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0004-sip-location', build: sipLocation },
   { name: '0005-last-activity', build: lastActivity },
   { name: '0006-pep-roster-groups', build: pepRosterGroups },
+  { name: '0008-archive', build: archive },
+  { name: '0009-presence', build: presence },
 ];
 
 export const MIGRATION_TABLE = 'herald_migration';

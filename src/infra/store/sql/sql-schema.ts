@@ -121,6 +121,27 @@ export interface OfflineMessagesTable {
   payload_body: string | null;
 }
 
+export interface ArchiveMessagesTable {
+  id: string;
+  user_id: string;
+  peer: string;
+  direction: string;
+  at: number;
+  origin_id: string | null;
+  body: string | null;
+  body_folded: string | null;
+  payload_format: string;
+  payload_content: string;
+}
+
+export interface ComplianceQueueTable {
+  id: string;
+  queued_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  record: string;
+}
+
 export interface PepNodesTable {
   user_id: string;
   node: string;
@@ -165,6 +186,24 @@ export interface LastLogoutsTable {
   status: string | null;
 }
 
+/** Migration 0009: a user's manual status (presence slot). */
+export interface ManualStatusesTable {
+  user_id: string;
+  availability: string;
+  note: string | null;
+  until_at: number | null;
+  updated_at: number;
+}
+
+/** Migration 0009: a user's calendar source (SPEC I1). */
+export interface CalendarSourcesTable {
+  user_id: string;
+  url: string;
+  username: string | null;
+  password: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_credentials: UserCredentialsTable;
@@ -180,10 +219,14 @@ export interface Database {
   roster_versions: RosterVersionsTable;
   block_list: BlockListTable;
   offline_messages: OfflineMessagesTable;
+  archive_messages: ArchiveMessagesTable;
+  compliance_queue: ComplianceQueueTable;
   pep_nodes: PepNodesTable;
   pep_items: PepItemsTable;
   sip_bindings: SipBindingsTable;
   last_logouts: LastLogoutsTable;
+  manual_statuses: ManualStatusesTable;
+  calendar_sources: CalendarSourcesTable;
 }
 
 export type SqlKind = 'sqlite' | 'postgres';

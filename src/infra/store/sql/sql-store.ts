@@ -7,12 +7,14 @@
 import { Kysely, sql } from 'kysely';
 import type {
   AccountStore,
+  ArchiveStore,
   BlockListStore,
   DirectoryStore,
   LastActivityStore,
   LocationStore,
   OfflineStore,
   PepStore,
+  PresenceStore,
   RosterStore,
   Store,
   StoreHealth,
@@ -22,6 +24,7 @@ import { StoreGuard } from '../store-guard.js';
 import type { SqlConnection } from './dialects.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlAccountStore } from './sql-account-store.js';
+import { SqlArchiveStore } from './sql-archive-store.js';
 import { SqlBlockListStore } from './sql-block-list-store.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { toStoreError } from './sql-errors.js';
@@ -29,6 +32,7 @@ import { SqlLastActivityStore } from './sql-last-activity-store.js';
 import { SqlLocationStore } from './sql-location-store.js';
 import { SqlOfflineStore } from './sql-offline-store.js';
 import { SqlPepStore } from './sql-pep-store.js';
+import { SqlPresenceStore } from './sql-presence-store.js';
 import { SqlRosterStore } from './sql-roster-store.js';
 import { SqlRunner } from './sql-runner.js';
 import type { Database, SqlKind } from './sql-schema.js';
@@ -39,9 +43,11 @@ export class SqlStore implements Store {
   readonly roster: RosterStore;
   readonly blocks: BlockListStore;
   readonly offline: OfflineStore;
+  readonly archive: ArchiveStore;
   readonly pep: PepStore;
   readonly location: LocationStore;
   readonly lastActivity: LastActivityStore;
+  readonly presence: PresenceStore;
   readonly #db: Kysely<Database>;
   readonly #guard = new StoreGuard();
 
@@ -68,9 +74,11 @@ export class SqlStore implements Store {
     this.roster = this.#guard.outer(new SqlRosterStore(runner));
     this.blocks = this.#guard.outer(new SqlBlockListStore(runner));
     this.offline = this.#guard.outer(new SqlOfflineStore(runner, kind));
+    this.archive = this.#guard.outer(new SqlArchiveStore(runner));
     this.pep = this.#guard.outer(new SqlPepStore(runner, kind));
     this.location = this.#guard.outer(new SqlLocationStore(runner));
     this.lastActivity = this.#guard.outer(new SqlLastActivityStore(runner));
+    this.presence = this.#guard.outer(new SqlPresenceStore(runner));
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -86,9 +94,11 @@ export class SqlStore implements Store {
               roster: bind(new SqlRosterStore(runner)),
               blocks: bind(new SqlBlockListStore(runner)),
               offline: bind(new SqlOfflineStore(runner, this.kind)),
+              archive: bind(new SqlArchiveStore(runner)),
               pep: bind(new SqlPepStore(runner, this.kind)),
               location: bind(new SqlLocationStore(runner)),
               lastActivity: bind(new SqlLastActivityStore(runner)),
+              presence: bind(new SqlPresenceStore(runner)),
             });
           } catch (error) {
             isWorkError = true;

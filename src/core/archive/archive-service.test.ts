@@ -1,0 +1,182 @@
+/**
+ * ArchiveService: XEP-0059 paging over the memory store (forward, backward, last page, complete,
+ * count, unknown ids, the page cap), filters, retention with a FakeClock, and MessageService
+ * archiving once per archive with the stanza-id on the delivered and the offline copy.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemorySessionRegistry } from '../../infra/session/memory-session-registry.js';
+import { MemoryStore } from '../../infra/store/memory/memory-store.js';
+import { isHeraldError } from '../../kernel/errors.js';
+import { FakeClock } from '../../kernel/fake-clock.js';
+import { sequentialIdSource } from '../../kernel/ids.js';
+import type { ChatMessage } from '../messaging/chat-message.js';
+import { addPeople, chat, endpointOf, userIdOf } from '../messaging/fixtures/verona.js';
+import { MessageService } from '../messaging/message-service.js';
+import { ArchiveService } from './archive-service.js';
+
+const DAY = 86_400_000;
+
+async function filled(count: number, clock = new FakeClock()) {
+  const store = new MemoryStore();
+  await addPeople(store, ['romeo', 'juliet']);
+  for (let i = 0; i < count; i++)
+    await store.archive.append({
+      id: `m${String(i).padStart(3, '0')}`,
+      userId: userIdOf('romeo'),
+      peer: i % 3 === 0 ? 'nurse@verona.lit' : 'juliet@verona.lit',
+      direction: 'in',
+      at: clock.now() + i * 1000,
+      originId: null,
+      body: i % 10 === 0 ? `Moon ${i}` : `line ${i}`,
+      payload: { format: 'text', content: '' },
+    });
+  return { store, clock, archive: new ArchiveService({ store, clock, maxPageSize: 20, retentionDays: 1 }) };
+}
+
+describe('ArchiveService paging (XEP-0059)', () => {
+  it('pages forward to the end with first/last/count and complete on the last page only', async () => {
+    const { archive } = await filled(45);
+    const romeo = userIdOf('romeo');
+    const p1 = await archive.query(romeo, {}, { max: 20 });
+    assert.equal(p1.items.length, 20);
+    assert.equal(p1.first, 'm000');
+    assert.equal(p1.last, 'm019');
+    assert.equal(p1.count, 45);
+    assert.equal(p1.complete, false);
+    const p3 = await archive.query(romeo, {}, { max: 20, after: 'm039' });
+    assert.deepEqual(
+      p3.items.map((r) => r.id),
+      ['m040', 'm041', 'm042', 'm043', 'm044'],
+    );
+    assert.equal(p3.complete, true);
+  });
+
+  it('pages backward: the last page, then before it, oldest first within a page', async () => {
+    const { archive } = await filled(45);
+    const romeo = userIdOf('romeo');
+    const last = await archive.query(romeo, {}, { max: 2, before: true });
+    assert.deepEqual(
+      last.items.map((r) => r.id),
+      ['m043', 'm044'],
+    );
+    assert.equal(last.complete, false);
+    const first = await archive.query(romeo, {}, { max: 5, before: 'm003' });
+    assert.deepEqual(
+      first.items.map((r) => r.id),
+      ['m000', 'm001', 'm002'],
+    );
+    assert.equal(first.complete, true);
+  });
+
+  it('caps the page size, counts with max 0, refuses unknown ids and bad input', async () => {
+    const { archive } = await filled(45);
+    const romeo = userIdOf('romeo');
+    assert.equal((await archive.query(romeo, {}, { max: 1000 })).items.length, 20);
+    const counted = await archive.query(romeo, {}, { max: 0 });
+    assert.deepEqual([counted.items.length, counted.count], [0, 45]);
+    await assert.rejects(archive.query(romeo, {}, { after: 'nope' }), (e) =>
+      isHeraldError(e, 'HERALD_ERR_NOT_FOUND'),
+    );
+    // Another user's ids are unknown in this archive.
+    await assert.rejects(archive.query(userIdOf('juliet'), {}, { after: 'm001' }), (e) =>
+      isHeraldError(e, 'HERALD_ERR_NOT_FOUND'),
+    );
+    await assert.rejects(archive.query(romeo, { text: '' }), (e) =>
+      isHeraldError(e, 'HERALD_ERR_VALIDATION'),
+    );
+    await assert.rejects(archive.query(romeo, {}, { max: -1 }), (e) =>
+      isHeraldError(e, 'HERALD_ERR_VALIDATION'),
+    );
+  });
+
+  it('filters by peer, time and text (case-insensitive), and lists conversations', async () => {
+    const { archive, clock } = await filled(45);
+    const romeo = userIdOf('romeo');
+    assert.equal((await archive.query(romeo, { peer: 'nurse@verona.lit' }, { max: 20 })).count, 15);
+    const moon = await archive.query(romeo, { text: 'moon' }, { max: 20 });
+    assert.deepEqual(
+      moon.items.map((r) => r.body),
+      ['Moon 0', 'Moon 10', 'Moon 20', 'Moon 30', 'Moon 40'],
+    );
+    const window = await archive.query(romeo, { start: clock.now() + 5000, end: clock.now() + 7000 });
+    assert.deepEqual(
+      window.items.map((r) => r.id),
+      ['m005', 'm006', 'm007'],
+    );
+    const conversations = await archive.conversations(romeo, 10);
+    assert.deepEqual(
+      conversations.map((r) => [r.peer, r.id]),
+      [
+        ['juliet@verona.lit', 'm044'],
+        ['nurse@verona.lit', 'm042'],
+      ],
+    );
+  });
+
+  it('prunes what is older than the retention on its timer', async () => {
+    const clock = new FakeClock();
+    const { archive, store } = await filled(10, clock);
+    archive.start();
+    clock.advance(DAY + 5000); // m000..m005 are now older than one day
+    clock.advance(3_600_000); // the hourly timer fires
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await store.archive.count(userIdOf('romeo'), {}), 0);
+    archive.stop();
+  });
+});
+
+describe('MessageService archiving (SPEC M5)', () => {
+  it('archives once per archive for two delivered copies; the offline copy keeps the stanza-id', async () => {
+    const store = new MemoryStore();
+    const clock = new FakeClock();
+    const sessions = new MemorySessionRegistry();
+    const archive = new ArchiveService({ store, clock });
+    const service = new MessageService({
+      store,
+      clock,
+      ids: sequentialIdSource('x'),
+      sessions,
+      domain: 'verona.lit',
+      archive,
+    });
+    const seen: ChatMessage[] = [];
+    service.registerDriver('xmpp', {
+      deliver(_endpoint, message) {
+        seen.push(message);
+        return true;
+      },
+    });
+    await addPeople(store, ['romeo', 'juliet']);
+    await sessions.add(endpointOf('romeo', 'orchard'));
+    await sessions.add(endpointOf('juliet', 'balcony'));
+    await sessions.add(endpointOf('juliet', 'chamber'));
+    await service.send(chat('romeo/orchard', 'juliet', 'two copies'));
+    assert.equal(seen.length, 2);
+    assert.equal(seen[0]?.stanzaId?.id, seen[1]?.stanzaId?.id);
+    assert.equal(seen[0]?.stanzaId?.by, 'juliet@verona.lit');
+    const juliet = await archive.query(userIdOf('juliet'), {});
+    assert.deepEqual(
+      juliet.items.map((r) => [r.id, r.direction, r.peer]),
+      [[seen[0]?.stanzaId?.id, 'in', 'romeo@verona.lit']],
+    );
+    const romeo = await archive.query(userIdOf('romeo'), {});
+    assert.deepEqual(
+      romeo.items.map((r) => [r.direction, r.peer, r.body]),
+      [['out', 'juliet@verona.lit', 'two copies']],
+    );
+    // A chat state (no body) is not archived.
+    await service.send(chat('romeo/orchard', 'juliet', null));
+    assert.equal((await archive.query(userIdOf('juliet'), {})).count, 1);
+
+    await sessions.remove('juliet@verona.lit/balcony');
+    await sessions.remove('juliet@verona.lit/chamber');
+    const stored = await service.send(chat('romeo/orchard', 'juliet', 'for later'));
+    assert.equal(stored.kind, 'stored');
+    const [offline] = await service.takeOffline(userIdOf('juliet'), 10);
+    const archived = await archive.get(userIdOf('juliet'), offline?.id ?? '');
+    assert.equal(archived?.body, 'for later', 'the offline id is the archive id');
+    service.close();
+  });
+});

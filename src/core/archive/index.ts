@@ -1,0 +1,6 @@
+export {
+  type ArchivePage,
+  ArchiveService,
+  type ArchiveServiceOptions,
+  type PageRequest,
+} from './archive-service.js';

@@ -1,0 +1,3 @@
+export * from './room-archiver.js';
+export * from './room-policy.js';
+export * from './room-service.js';

@@ -1,0 +1,520 @@
+/**
+ * RFC 6665 (SIP-Specific Event Notification), the notifier side: SUBSCRIBE creates a subscription
+ * dialog (§4.2.1, RFC 3261 §12.1.1), refreshes and unsubscribes it, the injected clock expires it,
+ * and each state change goes out as an in-dialog NOTIFY through a non-INVITE client transaction
+ * (§4.2.2). Event packages plug in with `registerPackage`; an unknown one is 489 (§4.2.1.1).
+ *
+ * Subscriptions live in memory only: after a restart they are gone and a subscriber's next refresh
+ * is answered 481, after which it subscribes again (§4.1.2.4 / §4.1.3).
+ * https://www.rfc-editor.org/rfc/rfc6665#section-4.2
+ */
+import type { UserId, UserRecord } from '../../core/ports.js';
+import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import { HeraldError } from '../../kernel/errors.js';
+import type { IdSource } from '../../kernel/ids.js';
+import type { Logger } from '../../kernel/log.js';
+import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
+import { flowOf } from '../registrar/registrar.js';
+import type { SipRequestContext, SipStack } from '../sip-stack.js';
+import type { Flow, TransportName } from '../transport/index.js';
+import {
+  callId,
+  contacts,
+  cseq,
+  event,
+  expires,
+  formatNameAddr,
+  fromHeader,
+  type NameAddr,
+  recordRoutes,
+  type SipHeader,
+  SipHeaders,
+  type SipRequest,
+  toHeader,
+  type Uri,
+} from '../wire/index.js';
+import {
+  type ExpiresPolicy,
+  negotiateExpires,
+  type SubscriptionEvent,
+  type SubscriptionSnapshot,
+  startSubscription,
+  subscriptionStateValue,
+  transition,
+} from './rfc6665-subscription.js';
+
+/** One subscription as a package sees it. */
+export interface Subscription {
+  readonly id: string;
+  readonly event: string;
+  /** The user whose resource is watched. */
+  readonly owner: UserRecord;
+  /** user@domain of the owner. */
+  readonly ownerAddress: string;
+  /** The authenticated subscriber. */
+  readonly watcher: UserRecord;
+  /** user@domain of the subscriber (the watch policy's watcher). */
+  readonly watcherAddress: string;
+  /** The number of NOTIFYs sent so far (RFC 4235 §4.1's version counts from it). */
+  readonly notifyCount: number;
+  readonly phase: SubscriptionSnapshot['phase'];
+}
+
+export type PackageDecision = 'active' | 'pending';
+
+/** An event package (RFC 6665 §7). */
+export interface EventPackage {
+  readonly event: string;
+  /** The body's media type (§7.2.4), matched against the SUBSCRIBE's Accept. */
+  readonly contentType: string;
+  /** §5.2 authorization: may the watcher see it now (active) or must the owner decide (pending)? */
+  authorize(subscription: Subscription): Promise<PackageDecision>;
+  /**
+   * The NOTIFY body for this subscription's current state; null sends none. `change` is what the
+   * package passed to `changed` (e.g. the one dialog that changed), undefined for the NOTIFYs
+   * after a SUBSCRIBE or refresh.
+   */
+  body(subscription: Subscription, change?: unknown): Promise<string | null>;
+  /** Told when a subscription ends, to drop per-subscription state. */
+  ended?(subscription: Subscription): void;
+}
+
+export interface EventServerOptions {
+  readonly stack: SipStack;
+  readonly auth: SipDigestAuth;
+  readonly accounts: {
+    findUserByName(name: string): Promise<UserRecord | undefined>;
+  };
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly log: Logger;
+  readonly domain: string;
+  readonly policy: ExpiresPolicy;
+  /** Subscriptions one user may hold (as subscriber); more is 403. */
+  readonly maxPerUser: number;
+  /** Subscriptions from one source address; more is 403. */
+  readonly maxPerSource: number;
+}
+
+interface Dialog {
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string;
+  /** §12.1.1: the subscriber's From (our To) and our From (its To). */
+  readonly remote: NameAddr;
+  readonly local: NameAddr;
+  remoteTarget: Uri;
+  readonly routeSet: readonly NameAddr[];
+  localSeq: number;
+  remoteSeq: number;
+}
+
+interface Entry {
+  sub: {
+    -readonly [K in keyof Subscription]: Subscription[K];
+  };
+  state: SubscriptionSnapshot;
+  readonly dialog: Dialog;
+  readonly source: string;
+  flow: Flow | undefined;
+  timer: TimerHandle | undefined;
+  /** NOTIFYs go out one after the other (CSeq order). */
+  queue: Promise<void>;
+}
+
+const TRANSPORTS: readonly TransportName[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
+
+const dialogKey = (id: string, localTag: string, remoteTag: string) => `${id}\n${localTag}\n${remoteTag}`;
+
+export class EventServer {
+  readonly #o: EventServerOptions;
+  readonly #packages = new Map<string, EventPackage>();
+  readonly #entries = new Map<string, Entry>();
+  /** The same entries by owner, so a change of one person's state touches only their watchers. */
+  readonly #byOwner = new Map<UserId, Set<Entry>>();
+  readonly #perUser = new Map<UserId, number>();
+  readonly #perSource = new Map<string, number>();
+  #closed = false;
+
+  constructor(options: EventServerOptions) {
+    this.#o = options;
+  }
+
+  /** Adds an event package; a second one for the same event fails at start. */
+  registerPackage(pkg: EventPackage): () => void {
+    if (this.#packages.has(pkg.event))
+      throw new HeraldError('HERALD_ERR_MODULE', `SIP event package ${pkg.event} is registered twice`);
+    this.#packages.set(pkg.event, pkg);
+    return () => {
+      this.#packages.delete(pkg.event);
+      for (const entry of [...this.#entries.values()])
+        if (entry.sub.event === pkg.event) this.#apply(entry, { kind: 'rejected' });
+    };
+  }
+
+  /** The events served, for Allow-Events (§8.2.2). */
+  get events(): string[] {
+    return [...this.#packages.keys()].sort();
+  }
+
+  /** Live subscriptions of `event` to `ownerId`'s resource. */
+  subscriptionsTo(ownerId: UserId, eventName: string): Subscription[] {
+    return [...(this.#byOwner.get(ownerId) ?? [])].filter((e) => e.sub.event === eventName).map((e) => e.sub);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Owners with a pending subscription of `eventName` (the policy may have changed for them). */
+  pendingOwners(eventName: string): UserId[] {
+    const owners = new Set<UserId>();
+    for (const entry of this.#entries.values())
+      if (entry.sub.event === eventName && entry.state.phase === 'pending') owners.add(entry.sub.owner.id);
+    return [...owners];
+  }
+
+  /** The owner's resource changed: each active subscription gets a NOTIFY (§4.2.2). */
+  changed(ownerId: UserId, eventName: string, change?: unknown): void {
+    for (const entry of this.#byOwner.get(ownerId) ?? [])
+      if (entry.sub.event === eventName && entry.state.phase === 'active') this.#notify(entry, true, change);
+  }
+
+  /** The watch policy may have changed: ask the package again for each subscription to the owner. */
+  async reauthorize(ownerId: UserId, eventName: string): Promise<void> {
+    const pkg = this.#packages.get(eventName);
+    if (!pkg) return;
+    for (const entry of [...(this.#byOwner.get(ownerId) ?? [])]) {
+      if (entry.sub.event !== eventName) continue;
+      const decision = await pkg.authorize(entry.sub);
+      if (this.#entries.get(entry.sub.id) === entry) this.#apply(entry, { kind: 'authorized', decision });
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const entry of this.#entries.values()) entry.timer?.cancel();
+    this.#entries.clear();
+    this.#byOwner.clear();
+  }
+
+  async handle(context: SipRequestContext): Promise<void> {
+    const { request, respond } = context;
+    const allowEvents = { name: 'Allow-Events', value: this.events.join(', ') };
+    const parsedEvent = event(request);
+    // §8.2.1: SUBSCRIBE carries exactly one Event; §4.2.1.1: an unknown package is 489.
+    if (!parsedEvent) return respond(400, 'Missing Event Header', [allowEvents]);
+    if (!parsedEvent.ok) return respond(400, parsedEvent.error, [allowEvents]);
+    const pkg = this.#packages.get(parsedEvent.value.package.toLowerCase());
+    if (!pkg || parsedEvent.value.templates.length > 0) return respond(489, 'Bad Event', [allowEvents]);
+    const requested = expires(request);
+    if (requested && !requested.ok) return respond(400, 'Malformed Expires');
+    const accept = request.headers.values('Accept');
+    // §7.2.4 / RFC 3261 §21.4.7: the SUBSCRIBE says which bodies it takes; ours must be one.
+    if (
+      accept.length > 0 &&
+      !accept.some((a) => {
+        const type = a.split(';')[0]?.trim().toLowerCase();
+        return type === pkg.contentType || type === '*/*';
+      })
+    )
+      return respond(406, 'Not Acceptable', [{ name: 'Accept', value: pkg.contentType }]);
+
+    const now = this.#o.clock.now();
+    const flow = flowOf(context);
+    const source = flow?.remote.address ?? '';
+    // RFC 3261 §22.1: Herald is the notifier (a UAS), so it challenges with 401.
+    const outcome = await this.#o.auth.verify(request, 'Authorization', source, now);
+    if (outcome.kind === 'bad-request') return respond(400, outcome.reason);
+    if (outcome.kind === 'throttled') return respond(403, 'Too Many Failed Attempts');
+    if (outcome.kind === 'challenge')
+      return respond(
+        401,
+        'Unauthorized',
+        this.#o.auth.challenges('WWW-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
+      );
+    const watcher = outcome.user;
+    const to = toHeader(request);
+    if (to.tag !== undefined) return this.#inDialog(context, watcher, requested?.value, flow);
+
+    const decision = negotiateExpires(requested?.value, this.#o.policy);
+    if (decision.kind === 'too-brief')
+      return respond(423, 'Interval Too Brief', [
+        { name: 'Min-Expires', value: String(decision.minExpires) },
+      ]);
+    const uri = request.uri;
+    if (
+      uri.kind !== 'sip' ||
+      uri.user === undefined ||
+      uri.host.toLowerCase() !== this.#o.domain.toLowerCase()
+    )
+      return respond(404, 'Not Found');
+    const owner = await this.#o.accounts.findUserByName(uri.user.toLowerCase());
+    if (!owner) return respond(404, 'Not Found');
+    const contact = contacts(request);
+    // §4.1.2.1 / RFC 3261 §12.1.1: the remote target is the SUBSCRIBE's single Contact.
+    if (contact?.kind !== 'addresses' || contact.contacts.length !== 1)
+      return respond(400, 'SUBSCRIBE Needs One Contact');
+    if ((this.#perUser.get(watcher.id) ?? 0) >= this.#o.maxPerUser)
+      return respond(403, 'Too Many Subscriptions');
+    if ((this.#perSource.get(source) ?? 0) >= this.#o.maxPerSource)
+      return respond(403, 'Too Many Subscriptions From This Address');
+
+    const from = fromHeader(request);
+    const localTag = this.#o.ids.next();
+    const dialog: Dialog = {
+      callId: callId(request),
+      localTag,
+      remoteTag: from.tag ?? '',
+      remote: from,
+      local: to,
+      remoteTarget: (contact.contacts[0] as NameAddr).uri,
+      // RFC 3261 §12.1.1: the UAS's route set is the Record-Route values in order.
+      routeSet: recordRoutes(request),
+      localSeq: 0,
+      remoteSeq: cseq(request).seq,
+    };
+    const seconds = decision.kind === 'ok' ? decision.seconds : 0;
+    const id = dialogKey(dialog.callId, dialog.localTag, dialog.remoteTag);
+    const entry: Entry = {
+      sub: {
+        id,
+        event: pkg.event,
+        owner,
+        ownerAddress: `${owner.username}@${this.#o.domain}`,
+        watcher,
+        watcherAddress: `${watcher.username}@${this.#o.domain}`,
+        notifyCount: 0,
+        phase: 'pending',
+      },
+      state: startSubscription(seconds, now),
+      dialog,
+      source,
+      flow,
+      timer: undefined,
+      queue: Promise.resolve(),
+    };
+    // §4.2.1.1: 200 with the granted Expires (202 is deprecated by RFC 6665).
+    respond(
+      200,
+      'OK',
+      [
+        { name: 'Expires', value: String(seconds) },
+        { name: 'Contact', value: this.#contactValue(flow) },
+      ],
+      { toTag: localTag },
+    );
+    if (decision.kind === 'unsubscribe') {
+      // §4.4.3: a fetch — one NOTIFY with the state, terminated.
+      entry.sub.phase = (await pkg.authorize(entry.sub)) as Subscription['phase'];
+      entry.state = { ...entry.state, phase: 'terminated', reason: 'timeout' };
+      this.#notify(entry, entry.sub.phase === 'active');
+      return;
+    }
+    this.#entries.set(id, entry);
+    const watchers = this.#byOwner.get(owner.id) ?? new Set<Entry>();
+    watchers.add(entry);
+    this.#byOwner.set(owner.id, watchers);
+    this.#count(entry, 1);
+    this.#arm(entry);
+    const granted = await pkg.authorize(entry.sub);
+    if (this.#entries.get(id) !== entry) return;
+    const step = transition(entry.state, { kind: 'authorized', decision: granted });
+    entry.state = step.next;
+    entry.sub.phase = step.next.phase;
+    // §4.2.1.2: a NOTIFY goes out at once after a successful SUBSCRIBE, even when pending.
+    this.#notify(entry);
+  }
+
+  async #inDialog(
+    context: SipRequestContext,
+    watcher: UserRecord,
+    requested: number | undefined,
+    flow: Flow | undefined,
+  ): Promise<void> {
+    const { request, respond } = context;
+    const to = toHeader(request);
+    const from = fromHeader(request);
+    const entry = this.#entries.get(dialogKey(callId(request), to.tag ?? '', from.tag ?? ''));
+    // §4.1.2.2 / RFC 3261 §12.2.2: no such subscription (expired, or lost in a restart) → 481.
+    if (!entry) return respond(481, 'Subscription Does Not Exist');
+    if (entry.sub.watcher.id !== watcher.id) return respond(403, 'Not Your Subscription');
+    const seq = cseq(request).seq;
+    // RFC 3261 §12.2.2: a lower CSeq than the last is out of order → 500.
+    if (seq <= entry.dialog.remoteSeq) return respond(500, 'CSeq Out Of Order');
+    entry.dialog.remoteSeq = seq;
+    if (flow) entry.flow = flow;
+    const target = contacts(request);
+    if (target?.kind === 'addresses' && target.contacts[0])
+      entry.dialog.remoteTarget = target.contacts[0].uri;
+    const decision = negotiateExpires(requested, this.#o.policy);
+    if (decision.kind === 'too-brief')
+      return respond(423, 'Interval Too Brief', [
+        { name: 'Min-Expires', value: String(decision.minExpires) },
+      ]);
+    const seconds = decision.kind === 'ok' ? decision.seconds : 0;
+    respond(200, 'OK', [
+      { name: 'Expires', value: String(seconds) },
+      { name: 'Contact', value: this.#contactValue(flow) },
+    ]);
+    const now = this.#o.clock.now();
+    this.#apply(
+      entry,
+      decision.kind === 'unsubscribe' ? { kind: 'unsubscribed' } : { kind: 'refreshed', seconds, now },
+    );
+  }
+
+  #apply(entry: Entry, ev: SubscriptionEvent): void {
+    const step = transition(entry.state, ev);
+    entry.state = step.next;
+    entry.sub.phase = step.next.phase;
+    if (step.next.phase === 'terminated') this.#forget(entry);
+    else if (ev.kind === 'refreshed') this.#arm(entry);
+    if (step.notify) this.#notify(entry);
+  }
+
+  #arm(entry: Entry): void {
+    entry.timer?.cancel();
+    const delay = Math.max(0, entry.state.expiresAt - this.#o.clock.now());
+    entry.timer = this.#o.clock.setTimeout(
+      () => this.#apply(entry, { kind: 'expired', now: this.#o.clock.now() }),
+      delay,
+    );
+  }
+
+  #forget(entry: Entry): void {
+    entry.timer?.cancel();
+    if (this.#entries.get(entry.sub.id) !== entry) return;
+    this.#entries.delete(entry.sub.id);
+    const watchers = this.#byOwner.get(entry.sub.owner.id);
+    watchers?.delete(entry);
+    if (watchers?.size === 0) this.#byOwner.delete(entry.sub.owner.id);
+    this.#count(entry, -1);
+    this.#packages.get(entry.sub.event)?.ended?.(entry.sub);
+  }
+
+  #count(entry: Entry, delta: number): void {
+    const bump = <K>(map: Map<K, number>, key: K) => {
+      const next = (map.get(key) ?? 0) + delta;
+      if (next > 0) map.set(key, next);
+      else map.delete(key);
+    };
+    bump(this.#perUser, entry.sub.watcher.id);
+    bump(this.#perSource, entry.source);
+  }
+
+  /** Queues a NOTIFY of the entry's current state (with the body if active and `withBody`). */
+  #notify(entry: Entry, withBody = entry.state.phase === 'active', change?: unknown): void {
+    const snapshot = entry.state;
+    entry.queue = entry.queue
+      .then(() => this.#sendNotify(entry, snapshot, withBody, change))
+      .catch((error: unknown) =>
+        this.#o.log.warn({ err: error, event: entry.sub.event }, 'SIP NOTIFY failed'),
+      );
+  }
+
+  async #sendNotify(
+    entry: Entry,
+    snapshot: SubscriptionSnapshot,
+    withBody: boolean,
+    change: unknown,
+  ): Promise<void> {
+    if (this.#closed) return;
+    const pkg = this.#packages.get(entry.sub.event);
+    const body = pkg && withBody ? await pkg.body(entry.sub, change) : null;
+    const flow = await this.#flowTo(entry);
+    if (!flow) {
+      this.#o.log.info({ event: entry.sub.event }, 'subscriber unreachable; subscription ended');
+      if (snapshot.phase !== 'terminated') this.#apply(entry, { kind: 'notify-failed' });
+      return;
+    }
+    entry.sub.notifyCount += 1;
+    const request = this.#notifyRequest(
+      entry,
+      snapshot,
+      flow,
+      pkg && body !== null ? { type: pkg.contentType, body } : null,
+    );
+    const status = await new Promise<number>((resolve) => {
+      const sent = this.#o.stack.transactions.sendRequest(request, flow, {
+        responseReceived: (response) => {
+          if (response.status >= 200) resolve(response.status);
+        },
+        // §8.1.3.1: a timeout is a 408, a transport error a 503.
+        failed: (failure) => resolve(failure.kind === 'timeout' ? 408 : 503),
+        terminated: () => resolve(0),
+      });
+      if (!sent.ok) resolve(503);
+    });
+    // §4.2.2: 481 (and, RFC 5057 §5, a timeout or transport failure) ends the subscription.
+    if (
+      (status === 481 || status === 408 || status === 503 || status === 0) &&
+      snapshot.phase !== 'terminated'
+    )
+      this.#apply(entry, { kind: 'notify-failed' });
+  }
+
+  async #flowTo(entry: Entry): Promise<Flow | undefined> {
+    if (entry.flow?.isOpen) return entry.flow;
+    const target = entry.dialog.routeSet[0]?.uri ?? entry.dialog.remoteTarget;
+    if (target.kind !== 'sip') return undefined;
+    const name = target.params.find((p) => p.name.toLowerCase() === 'transport')?.value?.toLowerCase();
+    const transport = TRANSPORTS.find((t) => t === name) ?? (target.scheme === 'sips' ? 'tls' : 'udp');
+    const connected = await this.#o.stack.transports.connect({
+      transport,
+      address: target.host.replace(/^\[|\]$/g, ''),
+      port: target.port ?? (transport === 'tls' ? 5061 : 5060),
+    });
+    if (!connected.ok) return undefined;
+    entry.flow = connected.flow;
+    return connected.flow;
+  }
+
+  #contactValue(flow: Flow | undefined): string {
+    if (!flow) return `<sip:${this.#o.domain}>`;
+    const host = flow.local.address.includes(':') ? `[${flow.local.address}]` : flow.local.address;
+    const transport =
+      flow.transport === 'udp' ? '' : `;transport=${flow.transport === 'wss' ? 'ws' : flow.transport}`;
+    return `<sip:${host}:${flow.local.port}${transport}>`;
+  }
+
+  #notifyRequest(
+    entry: Entry,
+    snapshot: SubscriptionSnapshot,
+    flow: Flow,
+    body: { type: string; body: string } | null,
+  ): SipRequest {
+    const { dialog } = entry;
+    dialog.localSeq += 1;
+    const host = flow.local.address.includes(':') ? `[${flow.local.address}]` : flow.local.address;
+    const payload = Buffer.from(body?.body ?? '', 'utf8');
+    const headers: SipHeader[] = [
+      {
+        name: 'Via',
+        value: `SIP/2.0/${flow.transport.toUpperCase()} ${host}:${flow.local.port};branch=z9hG4bK${this.#o.ids.next()};rport`,
+      },
+      { name: 'Max-Forwards', value: '70' },
+      // RFC 3261 §12.2.1.1: From is our side of the dialog (with our tag), To the subscriber's.
+      { name: 'From', value: `${formatNameAddr({ ...dialog.local, params: [] })};tag=${dialog.localTag}` },
+      { name: 'To', value: `${formatNameAddr({ ...dialog.remote, params: [] })};tag=${dialog.remoteTag}` },
+      { name: 'Call-ID', value: dialog.callId },
+      { name: 'CSeq', value: `${dialog.localSeq} NOTIFY` },
+      ...dialog.routeSet.map((route) => ({ name: 'Route', value: formatNameAddr(route) })),
+      { name: 'Contact', value: this.#contactValue(flow) },
+      // §8.2.1: the Event of the SUBSCRIBE; §8.2.3 the state with the time left.
+      { name: 'Event', value: entry.sub.event },
+      { name: 'Subscription-State', value: subscriptionStateValue(snapshot, this.#o.clock.now()) },
+      ...(body ? [{ name: 'Content-Type', value: body.type }] : []),
+      { name: 'Content-Length', value: String(payload.length) },
+    ];
+    // RFC 3261 §12.2.1.1: a strict-routing first hop would take the Request-URI; every route
+    // Herald sees comes from RFC 3261 proxies (lr), so the Request-URI is the remote target.
+    return {
+      kind: 'request',
+      method: 'NOTIFY',
+      uri: dialog.remoteTarget,
+      headers: new SipHeaders(headers),
+      body: payload,
+    };
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * RFC 3903 (SIP Extension for Event State Publication): PUBLISH of `presence` (PIDF + RPID) by an
+ * authenticated user for their own AoR. Each publication is a `client` source of the core
+ * PresenceService (id = the publication's first entity-tag) until it expires or is removed.
+ * https://www.rfc-editor.org/rfc/rfc3903#section-6
+ */
+
+import type { UserId } from '../../core/ports.js';
+import type { PresenceService } from '../../core/presence/presence-service.js';
+import type { ClientAvailability, PresenceSource } from '../../core/presence/presence-source.js';
+import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import type { IdSource } from '../../kernel/ids.js';
+import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
+import { flowOf } from '../registrar/registrar.js';
+import type { SipRequestContext } from '../sip-stack.js';
+import { contentType, event, expires, sipIfMatch } from '../wire/index.js';
+import { isOpen, PIDF_CONTENT_TYPE, type PidfDocument, parsePidf } from '../wire/rfc3863-pidf.js';
+import { type ExpiresPolicy, negotiateExpires } from './rfc6665-subscription.js';
+
+type ClientSource = Extract<PresenceSource, { kind: 'client' }>;
+
+interface Publication {
+  readonly ownerId: UserId;
+  /** The source id in the PresenceService: the first entity-tag. */
+  readonly sourceId: string;
+  etag: string;
+  expiresAt: number;
+  timer: TimerHandle | undefined;
+  /** What the PresenceService holds for it (null: published closed). */
+  source: ClientSource | null;
+}
+
+export interface PublishHandlerOptions {
+  readonly presence: Pick<PresenceService, 'update' | 'remove'>;
+  readonly auth: SipDigestAuth;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly domain: string;
+  readonly policy: ExpiresPolicy;
+  /** Publications one user may hold; more is 403. */
+  readonly maxPerUser: number;
+  readonly maxBodyBytes: number;
+}
+
+/** RPID activities (RFC 4480 §3.2) as the client availability of a Herald presence source. */
+export function availabilityOf(doc: PidfDocument): ClientAvailability {
+  const has = (a: string) => doc.activities.includes(a);
+  if (has('busy') || has('on-the-phone') || has('meeting')) return 'dnd';
+  if (has('vacation') || has('holiday')) return 'extended-away';
+  if (has('away') || has('lunch') || has('meal') || has('sleeping')) return 'away';
+  return 'available';
+}
+
+export class PublishHandler {
+  readonly #o: PublishHandlerOptions;
+  readonly #byEtag = new Map<string, Publication>();
+  readonly #perUser = new Map<UserId, number>();
+
+  constructor(options: PublishHandlerOptions) {
+    this.#o = options;
+  }
+
+  get size(): number {
+    return this.#byEtag.size;
+  }
+
+  close(): void {
+    for (const publication of this.#byEtag.values()) publication.timer?.cancel();
+    this.#byEtag.clear();
+  }
+
+  async handle(context: SipRequestContext): Promise<void> {
+    const { request, respond } = context;
+    const parsedEvent = event(request);
+    if (!parsedEvent?.ok) return respond(400, 'Missing Or Malformed Event');
+    // §6 step 2: an event package the ESC does not know is 489.
+    if (parsedEvent.value.package.toLowerCase() !== 'presence' || parsedEvent.value.templates.length > 0)
+      return respond(489, 'Bad Event', [{ name: 'Allow-Events', value: 'presence' }]);
+    const now = this.#o.clock.now();
+    const outcome = await this.#o.auth.verify(
+      request,
+      'Authorization',
+      flowOf(context)?.remote.address ?? '',
+      now,
+    );
+    if (outcome.kind === 'bad-request') return respond(400, outcome.reason);
+    if (outcome.kind === 'throttled') return respond(403, 'Too Many Failed Attempts');
+    if (outcome.kind === 'challenge')
+      return respond(
+        401,
+        'Unauthorized',
+        this.#o.auth.challenges('WWW-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
+      );
+    const user = outcome.user;
+    const uri = request.uri;
+    // §6 step 1 + §13: only the presentity's own authenticated user publishes for it.
+    if (
+      uri.kind !== 'sip' ||
+      uri.user?.toLowerCase() !== user.username ||
+      uri.host.toLowerCase() !== this.#o.domain.toLowerCase()
+    )
+      return respond(403, 'Publish Only For Your Own AoR');
+    const requested = expires(request);
+    if (requested && !requested.ok) return respond(400, 'Malformed Expires');
+    const ifMatch = sipIfMatch(request);
+    if (ifMatch && !ifMatch.ok) return respond(400, 'Malformed SIP-If-Match');
+    const existing = ifMatch ? this.#byEtag.get(ifMatch.value) : undefined;
+    // §6 step 4: an unknown entity-tag is 412 Conditional Request Failed.
+    if (ifMatch && (!existing || existing.ownerId !== user.id))
+      return respond(412, 'Conditional Request Failed');
+    const decision = negotiateExpires(requested?.value, this.#o.policy);
+    if (decision.kind === 'too-brief')
+      return respond(423, 'Interval Too Brief', [
+        { name: 'Min-Expires', value: String(decision.minExpires) },
+      ]);
+
+    if (decision.kind === 'unsubscribe') {
+      // §6 step 6: Expires 0 removes the publication (it must name one).
+      if (!existing) return respond(400, 'Removal Needs SIP-If-Match');
+      this.#drop(existing);
+      return respond(200, 'OK', [
+        { name: 'SIP-ETag', value: existing.etag },
+        { name: 'Expires', value: '0' },
+      ]);
+    }
+    let doc: PidfDocument | undefined;
+    if (request.body.length > 0) {
+      if (request.body.length > this.#o.maxBodyBytes) return respond(413, 'Request Entity Too Large');
+      const type = contentType(request);
+      if (!type?.ok || `${type.value.type}/${type.value.subtype}`.toLowerCase() !== PIDF_CONTENT_TYPE)
+        return respond(415, 'Unsupported Media Type', [{ name: 'Accept', value: PIDF_CONTENT_TYPE }]);
+      const parsed = parsePidf(request.body);
+      // §6 step 5: a body the ESC cannot process is 400.
+      if (!parsed.ok) return respond(400, `Bad PIDF: ${parsed.error}`.slice(0, 120));
+      doc = parsed.value;
+    } else if (!existing) {
+      // §6 step 4: an initial PUBLISH carries the state.
+      return respond(400, 'Initial PUBLISH Needs A Body');
+    }
+    if (!existing && (this.#perUser.get(user.id) ?? 0) >= this.#o.maxPerUser)
+      return respond(403, 'Too Many Publications');
+
+    const etag = this.#o.ids.next();
+    const expiresAt = now + decision.seconds * 1000;
+    const publication: Publication = existing ?? {
+      ownerId: user.id,
+      sourceId: etag,
+      etag,
+      expiresAt,
+      timer: undefined,
+      source: null,
+    };
+    if (existing) this.#byEtag.delete(existing.etag);
+    else this.#perUser.set(user.id, (this.#perUser.get(user.id) ?? 0) + 1);
+    // §6 step 8: every successful PUBLISH gets a fresh entity-tag.
+    publication.etag = etag;
+    publication.expiresAt = expiresAt;
+    this.#byEtag.set(etag, publication);
+    publication.timer?.cancel();
+    publication.timer = this.#o.clock.setTimeout(() => {
+      if (this.#byEtag.get(publication.etag) === publication) this.#drop(publication);
+    }, decision.seconds * 1000);
+    if (doc) {
+      // §6 step 5: a modification replaces the state; a closed document is an offline client.
+      publication.source = isOpen(doc)
+        ? {
+            kind: 'client',
+            protocol: 'sip',
+            id: publication.sourceId,
+            availability: availabilityOf(doc),
+            note: doc.note,
+            priority: 0,
+            updatedAt: now,
+            expiresAt,
+          }
+        : null;
+      if (publication.source) this.#o.presence.update(user.id, publication.source);
+      else this.#o.presence.remove(user.id, 'client', publication.sourceId);
+    } else this.#refresh(publication);
+    respond(200, 'OK', [
+      { name: 'SIP-ETag', value: etag },
+      { name: 'Expires', value: String(decision.seconds) },
+    ]);
+  }
+
+  /** §6 step 7: a refresh (no body) keeps the state and extends its expiry. */
+  #refresh(publication: Publication): void {
+    if (!publication.source) return;
+    const source: ClientSource = { ...publication.source, expiresAt: publication.expiresAt };
+    publication.source = source;
+    this.#o.presence.update(publication.ownerId, source);
+  }
+
+  #drop(publication: Publication): void {
+    publication.timer?.cancel();
+    this.#byEtag.delete(publication.etag);
+    const left = (this.#perUser.get(publication.ownerId) ?? 1) - 1;
+    if (left > 0) this.#perUser.set(publication.ownerId, left);
+    else this.#perUser.delete(publication.ownerId);
+    this.#o.presence.remove(publication.ownerId, 'client', publication.sourceId);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The SIP event framework (RFC 6665) with the `presence` package (RFC 3856) and PUBLISH (RFC 3903)
+ * as one module: SUBSCRIBE and PUBLISH handlers on the SIP stack, the core PresenceService behind
+ * them. Other packages (dialog) register with `sipEventServerKey`.
+ */
+import { Type } from '@sinclair/typebox';
+import {
+  callRegistryKey,
+  presenceServiceKey,
+  rosterEffectsRelayKey,
+  rosterServiceKey,
+  storeKey,
+} from '../../core/service-keys.js';
+import { defineModule } from '../../kernel/module.js';
+import { serviceKey } from '../../kernel/services.js';
+import { sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
+import { sipStackKey } from '../sip-stack.js';
+import { EventServer } from './event-server.js';
+import { PRESENCE_EVENT, PresencePackage } from './rfc3856-presence-package.js';
+import { PublishHandler } from './rfc3903-publish.js';
+import { DIALOG_EVENT, DialogPackage } from './rfc4235-dialog-package.js';
+import { WatchAuthorization } from './watch-authorization.js';
+
+export const sipEventServerKey = serviceKey<EventServer>('sip.events');
+
+export const sipEventsModule = defineModule({
+  name: 'sip-events',
+  description:
+    'SUBSCRIBE/NOTIFY (presence, dialog) and PUBLISH, served from the core presence service and call registry',
+  requires: ['sip-core', 'sip-registrar'],
+  specs: ['RFC 6665', 'RFC 3856', 'RFC 3903', 'RFC 3863', 'RFC 4480', 'RFC 4235'],
+  options: Type.Object({
+    /** RFC 6665 §4.2.1.1: shorter SUBSCRIBE/PUBLISH Expires get 423 with Min-Expires. */
+    minExpires: Type.Integer({ default: 60, minimum: 1, maximum: 3600 }),
+    /** Longer requests are shortened to this. */
+    maxExpires: Type.Integer({ default: 3600, minimum: 60, maximum: 86_400 }),
+    /** RFC 3856 §6.4: the presence package's default duration. */
+    defaultExpires: Type.Integer({ default: 3600, minimum: 60, maximum: 86_400 }),
+    /** Subscriptions one user may hold as subscriber. */
+    maxSubscriptionsPerUser: Type.Integer({ default: 200, minimum: 1, maximum: 10_000 }),
+    /** Subscriptions from one source address. */
+    maxSubscriptionsPerSource: Type.Integer({ default: 1000, minimum: 1, maximum: 100_000 }),
+    /** Publications one user may hold. */
+    maxPublicationsPerUser: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
+    maxPublishBodyBytes: Type.Integer({ default: 16_384, minimum: 512, maximum: 65_536 }),
+    /** How often pending presence subscriptions ask the watch policy again (an approval made on XMPP). */
+    pendingRecheckMs: Type.Integer({ default: 2000, minimum: 200, maximum: 600_000 }),
+  }),
+  setup(ctx) {
+    const { options } = ctx;
+    const stack = ctx.use(sipStackKey);
+    const auth = ctx.use(sipDigestAuthKey);
+    const presence = ctx.use(presenceServiceKey);
+    const roster = ctx.use(rosterServiceKey);
+    const relay = ctx.use(rosterEffectsRelayKey);
+    const policy = {
+      minExpires: options.minExpires,
+      maxExpires: Math.max(options.maxExpires, options.minExpires),
+      defaultExpires: Math.min(Math.max(options.defaultExpires, options.minExpires), options.maxExpires),
+    };
+    const server = new EventServer({
+      stack,
+      auth,
+      accounts: ctx.use(storeKey).accounts,
+      clock: ctx.clock,
+      ids: ctx.ids,
+      log: ctx.log,
+      domain: ctx.domain,
+      policy,
+      maxPerUser: options.maxSubscriptionsPerUser,
+      maxPerSource: options.maxSubscriptionsPerSource,
+    });
+    const watch = new WatchAuthorization({
+      presence,
+      log: ctx.log,
+      // RFC 6121 §3.1.1–3.1.2: the same request an XMPP subscribe makes; the owner's answer (on
+      // XMPP, SIP or the web) is the watch policy's.
+      requestSubscription: async (watcherId, ownerAddress) => {
+        relay.announce(await roster.subscribe(watcherId, ownerAddress), 'sip');
+      },
+    });
+    const presencePackage = new PresencePackage(presence, watch);
+    const dialogPackage = new DialogPackage(ctx.use(callRegistryKey), watch, ctx.clock);
+    const offPackage = server.registerPackage(presencePackage);
+    const offAttach = presencePackage.attach(server);
+    const offDialog = server.registerPackage(dialogPackage);
+    const offDialogAttach = dialogPackage.attach(server);
+    const publish = new PublishHandler({
+      presence,
+      auth,
+      clock: ctx.clock,
+      ids: ctx.ids,
+      domain: ctx.domain,
+      policy,
+      maxPerUser: options.maxPublicationsPerUser,
+      maxBodyBytes: options.maxPublishBodyBytes,
+    });
+    // Pending watchers ask the policy again when another adapter changed a roster (an approval
+    // on XMPP turns the SIP subscription active now), and now and then for what no adapter says.
+    const recheckPending = () => {
+      for (const eventName of [PRESENCE_EVENT, DIALOG_EVENT])
+        for (const owner of server.pendingOwners(eventName))
+          server
+            .reauthorize(owner, eventName)
+            .catch((error: unknown) => ctx.log.warn({ err: error }, 'SIP watcher re-authorization failed'));
+    };
+    const recheck = ctx.clock.setInterval(recheckPending, options.pendingRecheckMs);
+    const offRelay = relay.onEffects((_effects, origin) => {
+      if (origin !== 'sip') recheckPending();
+    });
+    ctx.provide(sipEventServerKey, server);
+    const offSubscribe = stack.onRequest('SUBSCRIBE', (context) => server.handle(context), ctx.module);
+    const offPublish = stack.onRequest('PUBLISH', (context) => publish.handle(context), ctx.module);
+    return () => {
+      offSubscribe();
+      offPublish();
+      recheck.cancel();
+      offRelay();
+      offAttach();
+      offPackage();
+      offDialogAttach();
+      offDialog();
+      publish.close();
+      server.close();
+    };
+  },
+});

@@ -1,0 +1,202 @@
+/**
+ * SIP presence with baresip 1.0.0 (its presence module, INTEROP.md): two baresip UAs register with
+ * digest auth, PUBLISH their PIDF (`pubint`) and SUBSCRIBE to each other (`presence=p2p`). A's
+ * subscription waits pending until B approves it from an XMPP client; then A shows B Online, and
+ * Offline after B's `presence_offline` PUBLISH.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import xml from '@xmpp/xml';
+import { systemPrincipal } from '../../src/core/identity/principal.js';
+import { freePort } from '../support/free-port.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { allowSelfSigned, Inbox, xmppJs } from '../support/xmpp-clients.js';
+
+const run = promisify(execFile);
+const hasBaresip = spawnSync('which', ['baresip']).status === 0;
+const skip = hasBaresip || process.env.CI === 'true' ? false : 'baresip is not installed';
+const MK = '/work/shared/anchors/sip/interop/mk-baresip.sh';
+const DOMAIN = 'localhost';
+
+/** baresip colours its `contacts` answer (ANSI SGR sequences). */
+const ESC = String.fromCharCode(27);
+const stripAnsi = (text: string): string =>
+  text
+    .split(ESC)
+    .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, '')))
+    .join('');
+
+/** One baresip with its ctrl_tcp connection (netstring JSON). */
+class Baresip {
+  #child: ChildProcess | undefined;
+  #socket: Socket | undefined;
+  #buffer = '';
+  readonly replies: string[] = [];
+  #seq = 0;
+
+  constructor(
+    readonly dir: string,
+    readonly ctrlPort: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.#child = spawn('baresip', ['-s', '-f', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    this.#child.stdout?.on('data', (d: Buffer) => {
+      log += d.toString('utf8');
+      this.log = log;
+    });
+    const end = Date.now() + 10_000;
+    for (;;) {
+      try {
+        this.#socket = await new Promise<Socket>((resolve, reject) => {
+          const s = connect(this.ctrlPort, '127.0.0.1', () => resolve(s));
+          s.once('error', reject);
+        });
+        break;
+      } catch {
+        if (Date.now() > end) throw new Error('baresip ctrl_tcp did not open');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    this.#socket.on('data', (d: Buffer) => {
+      this.#buffer += d.toString('utf8');
+      for (;;) {
+        const colon = this.#buffer.indexOf(':');
+        if (colon < 0) return;
+        const length = Number(this.#buffer.slice(0, colon));
+        if (this.#buffer.length < colon + 1 + length + 1) return;
+        this.replies.push(this.#buffer.slice(colon + 1, colon + 1 + length));
+        this.#buffer = this.#buffer.slice(colon + 2 + length);
+      }
+    });
+  }
+
+  log = '';
+
+  command(line: string): void {
+    const space = line.indexOf(' ');
+    const message = JSON.stringify({
+      command: space < 0 ? line : line.slice(0, space),
+      params: space < 0 ? '' : line.slice(space + 1),
+      token: `t${this.#seq++}`,
+    });
+    this.#socket?.write(`${Buffer.byteLength(message)}:${message},`);
+  }
+
+  /** Asks `contacts` until the answer matches (bounded). */
+  async contactsUntil(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      this.replies.length = 0;
+      this.command('contacts');
+      await new Promise((r) => setTimeout(r, 300));
+      const found = this.replies.find((r) => pattern.test(stripAnsi(r)));
+      if (found) return found;
+    }
+    throw new Error(
+      `baresip contacts never matched ${pattern}: ${this.replies.join('\n')}\n${this.log.slice(-3000)}`,
+    );
+  }
+
+  stop(): void {
+    this.#socket?.destroy();
+    this.#child?.kill('SIGTERM');
+  }
+}
+
+describe('SIP presence with baresip (RFC 3856, RFC 3903)', { skip }, () => {
+  let herald: TestServer;
+  let work = '';
+  before(async () => {
+    allowSelfSigned();
+    work = mkdtempSync(join(tmpdir(), 'herald-baresip-'));
+    herald = await startTestServer({
+      raw: {
+        modules: {
+          'sip-registrar': { md5OnlyUserAgents: ['sipsak', 'SIPp', 'baresip'] },
+          'sip-events': { pendingRecheckMs: 200 },
+        },
+      },
+    });
+    for (const username of ['bwa', 'bwb'])
+      await herald.server.accounts.addUser(systemPrincipal('test'), {
+        username,
+        password: `pw-${username}-secret`,
+      });
+  });
+  after(async () => {
+    await herald.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('A sees B Online once B approves on XMPP, then Offline after B’s PUBLISH', async () => {
+    const proxy = `127.0.0.1:${herald.ports['sip-udp']}`;
+    const make = async (name: string, user: string, other: string) => {
+      let sipPort = await freePort();
+      if (sipPort % 2 === 1) sipPort -= 1; // baresip also binds sipPort + 1 (TLS)
+      const ctrl = await freePort();
+      const dir = join(work, name);
+      await run('bash', [
+        MK,
+        dir,
+        user,
+        `pw-${user}-secret`,
+        DOMAIN,
+        proxy,
+        String(sipPort),
+        String(ctrl),
+        '',
+        other,
+      ]);
+      return new Baresip(dir, ctrl);
+    };
+    const b = await make('B', 'bwb', 'bwa');
+    const a = await make('A', 'bwa', 'bwb');
+    await b.start();
+    await a.start();
+    try {
+      // A's SUBSCRIBE (after its REGISTER and PUBLISH) waits pending: it asked B through the roster.
+      const until = Date.now() + 10_000;
+      while (!/Subscription-State: pending/.test(a.log) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.match(a.log, /Subscription-State: pending/);
+      const client = await xmppJs({
+        service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
+        username: 'bwb',
+        password: 'pw-bwb-secret',
+        resource: 'approve',
+      });
+      const inbox = new Inbox(client);
+      try {
+        // B's XMPP client finds the request waiting at login (RFC 6121 §3.1.3).
+        await client.send(xml('presence', {}));
+        const request = await inbox.take(
+          (s) => s.name === 'presence' && s.attrs.type === 'subscribe' && s.attrs.from === 'bwa@localhost',
+          'the SIP watcher’s request',
+        );
+        assert.ok(request);
+        await client.send(xml('presence', { to: 'bwa@localhost', type: 'subscribed' }));
+        // The XMPP client leaves, so B's presence is only what B's baresip PUBLISHes.
+        await client.send(xml('presence', { type: 'unavailable' }));
+      } finally {
+        await client.stop().catch(() => {});
+      }
+      await a.contactsUntil(
+        /Online.{0,40}bwb|bwb.{0,40}Online|Online.{0,40}ubwa|ubwb.{0,40}Online|Online.{0,20}ubwb/,
+      );
+      b.command('presence_offline');
+      await a.contactsUntil(/Offline.{0,40}ubwb|ubwb.{0,40}Offline/);
+      assert.match(readFileSync(join(work, 'A', 'accounts'), 'utf8'), /bwa@localhost/);
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  });
+});

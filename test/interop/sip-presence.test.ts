@@ -1,0 +1,477 @@
+/**
+ * SIP SIMPLE presence with real peers (RFC 6665, RFC 3856, RFC 3903): a SIP watcher SUBSCRIBEs with
+ * digest auth and waits pending until the owner approves it from an XMPP client; it then gets the
+ * PIDF of the owner's PUBLISHed state in NOTIFYs, through refresh and removal; a blocked watcher
+ * sees "closed". The SIP UAs are a small UDP UA written here.
+ */
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { after, before, describe, it } from 'node:test';
+import xml from '@xmpp/xml';
+import { systemPrincipal } from '../../src/core/identity/principal.js';
+import { digestHa1, digestResponse } from '../../src/core/identity/sip-digest.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { allowSelfSigned, Inbox, xmppJs } from '../support/xmpp-clients.js';
+
+const DOMAIN = 'localhost';
+
+interface Reply {
+  readonly status: number;
+  readonly text: string;
+}
+
+const header = (text: string, name: string): string | undefined =>
+  new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(text)?.[1]?.trim();
+
+class UdpUa {
+  readonly notifies: string[] = [];
+  /** The status NOTIFYs are answered with (481 plays a UA that forgot the subscription). */
+  notifyStatus = 200;
+  #socket: Socket = createSocket('udp4');
+  #waiting = new Map<string, (reply: Reply) => void>();
+  #cseq = 1;
+  port = 0;
+
+  constructor(
+    readonly user: string,
+    readonly password: string,
+    readonly server: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.#socket.on('message', (data) => this.#onMessage(data.toString('utf8')));
+    await new Promise<void>((resolve) => this.#socket.bind(0, '127.0.0.1', resolve));
+    this.port = this.#socket.address().port;
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+
+  async send(
+    method: string,
+    uri: string,
+    dialog: { callId: string; toTag?: string },
+    extra: string[] = [],
+    body = '',
+  ): Promise<Reply> {
+    let auth: string[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const reply = await this.#exchange(method, uri, dialog, [...extra, ...auth], body);
+      const challenge = /^WWW-Authenticate: (Digest .*algorithm=MD5.*)$/im.exec(reply.text);
+      if (reply.status !== 401 || !challenge) return reply;
+      const nonce = /nonce="([^"]+)"/.exec(challenge[1] ?? '')?.[1] ?? '';
+      const ha1 = digestHa1('MD5', this.user, DOMAIN, this.password);
+      const response = digestResponse({
+        algorithm: 'MD5',
+        ha1,
+        method,
+        uri,
+        nonce,
+        qop: 'auth',
+        nc: '00000001',
+        cnonce: 'c1',
+      });
+      auth = [
+        `Authorization: Digest username="${this.user}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`,
+      ];
+    }
+    return this.#exchange(method, uri, dialog, [...extra, ...auth], body);
+  }
+
+  async waitForNotify(predicate: (text: string) => boolean, what: string, timeoutMs = 6000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const index = this.notifies.findIndex(predicate);
+      if (index >= 0) return this.notifies.splice(index, 1)[0] as string;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`${this.user}: no NOTIFY ${what}; got:\n${this.notifies.join('\n---\n')}`);
+  }
+
+  #exchange(
+    method: string,
+    uri: string,
+    dialog: { callId: string; toTag?: string },
+    extra: string[],
+    body: string,
+  ): Promise<Reply> {
+    const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
+    const lines = [
+      `${method} ${uri} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:${this.user}@${DOMAIN}>;tag=${this.user}-tag`,
+      `To: <${uri}>${dialog.toTag ? `;tag=${dialog.toTag}` : ''}`,
+      `Call-ID: ${dialog.callId}`,
+      `CSeq: ${this.#cseq++} ${method}`,
+      `Contact: <sip:${this.user}@127.0.0.1:${this.port}>`,
+      ...extra,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ];
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to ${method}`)), 5000);
+      this.#waiting.set(branch, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.#socket.send(`${lines.join('\r\n')}\r\n\r\n${body}`, this.server, '127.0.0.1');
+    });
+  }
+
+  #onMessage(text: string): void {
+    const status = /^SIP\/2\.0 (\d{3})/.exec(text);
+    if (status) {
+      if (Number(status[1]) < 200) return;
+      const branch = /branch=([^;\s]+)/.exec(text)?.[1] ?? '';
+      this.#waiting.get(branch)?.({ status: Number(status[1]), text });
+      this.#waiting.delete(branch);
+      return;
+    }
+    const status200 = text.startsWith('NOTIFY ') ? this.notifyStatus : 200;
+    if (text.startsWith('NOTIFY ')) this.notifies.push(text);
+    const copied = text.split('\r\n').filter((line) => /^(Via|From|To|Call-ID|CSeq):/i.test(line));
+    this.#socket.send(
+      `SIP/2.0 ${status200} ${status200 === 200 ? 'OK' : 'Call/Transaction Does Not Exist'}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
+      this.server,
+      '127.0.0.1',
+    );
+  }
+}
+
+/** As baresip 1.0.0 PUBLISHes it (presence module, `pubint`). */
+const baresipPidf = (user: string, basic: string, activity = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?>\r\n<presence xmlns="urn:ietf:params:xml:ns:pidf"\r\n xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model"\r\n xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"\r\n entity="sip:${user}@${DOMAIN}">\r\n<dm:person id="p1"><rpid:activities>${activity}</rpid:activities>${activity ? '<dm:note>in a call</dm:note>' : ''}</dm:person>\r\n<tuple id="t1">\r\n<status>\r\n<basic>${basic}</basic>\r\n</status>\r\n<contact>sip:${user}@127.0.0.1</contact>\r\n</tuple>\r\n</presence>\r\n`;
+
+const PIDF = ['Event: presence', 'Content-Type: application/pidf+xml'];
+
+describe('SIP presence: SUBSCRIBE/NOTIFY and PUBLISH (RFC 6665, 3856, 3903)', () => {
+  let herald: TestServer;
+  let port = 0;
+  before(async () => {
+    allowSelfSigned();
+    herald = await startTestServer({ raw: { modules: { 'sip-events': { pendingRecheckMs: 200 } } } });
+    port = herald.ports['sip-udp'] ?? 0;
+    for (const username of ['pwatcher', 'powner', 'pblocked', 'xwatch', 'xowner'])
+      await herald.server.accounts.addUser(systemPrincipal('test'), {
+        username,
+        password: `pw-${username}-secret`,
+      });
+  });
+  after(() => herald.stop());
+
+  it('refuses unknown events, short expiries and foreign PUBLISH', async () => {
+    const ua = new UdpUa('pwatcher', 'pw-pwatcher-secret', port);
+    await ua.start();
+    try {
+      const bad = await ua.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'c-bad' }, [
+        'Event: no-such',
+        'Expires: 600',
+      ]);
+      assert.equal(bad.status, 489);
+      assert.match(header(bad.text, 'Allow-Events') ?? '', /presence/);
+      const brief = await ua.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'c-brief' }, [
+        'Event: presence',
+        'Expires: 10',
+      ]);
+      assert.equal(brief.status, 423);
+      assert.equal(header(brief.text, 'Min-Expires'), '60');
+      const foreign = await ua.send(
+        'PUBLISH',
+        `sip:powner@${DOMAIN}`,
+        { callId: 'p-foreign' },
+        [...PIDF, 'Expires: 600'],
+        baresipPidf('powner', 'open'),
+      );
+      assert.equal(foreign.status, 403);
+      const unknownTag = await ua.send('PUBLISH', `sip:pwatcher@${DOMAIN}`, { callId: 'p-412' }, [
+        'Event: presence',
+        'SIP-If-Match: nope',
+        'Expires: 600',
+      ]);
+      assert.equal(unknownTag.status, 412);
+      const malformed = await ua.send(
+        'PUBLISH',
+        `sip:pwatcher@${DOMAIN}`,
+        { callId: 'p-400' },
+        [...PIDF, 'Expires: 600'],
+        '<presence xmlns="urn:ietf:params:xml:ns:pidf"><tuple',
+      );
+      assert.equal(malformed.status, 400);
+      const stale = await ua.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'c-gone', toTag: 'nope' }, [
+        'Event: presence',
+        'Expires: 600',
+      ]);
+      assert.equal(stale.status, 481);
+    } finally {
+      ua.close();
+    }
+  });
+
+  it('pending until the owner approves on XMPP, then NOTIFYs follow PUBLISH, refresh, removal and unsubscribe', async () => {
+    const watcher = new UdpUa('pwatcher', 'pw-pwatcher-secret', port);
+    const owner = new UdpUa('powner', 'pw-powner-secret', port);
+    await watcher.start();
+    await owner.start();
+    try {
+      const sub = await watcher.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'sub-1' }, [
+        'Event: presence',
+        'Accept: application/pidf+xml',
+        'Expires: 600',
+      ]);
+      assert.equal(sub.status, 200);
+      assert.equal(header(sub.text, 'Expires'), '600');
+      const toTag = /^To:.*;tag=([^;\s]+)/im.exec(sub.text)?.[1] ?? '';
+      assert.ok(toTag);
+      const pending = await watcher.waitForNotify((n) => /Subscription-State: pending/i.test(n), 'pending');
+      assert.doesNotMatch(pending, /<presence/);
+
+      // The owner's XMPP client logs in and finds the SIP watcher's request waiting (RFC 6121 §3.1.3).
+      const client = await xmppJs({
+        service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
+        username: 'powner',
+        password: 'pw-powner-secret',
+        resource: 'desk',
+      });
+      const inbox = new Inbox(client);
+      try {
+        await client.send(xml('presence', {}));
+        const request = await inbox.take(
+          (s) => s.name === 'presence' && s.attrs.type === 'subscribe',
+          'the subscription request',
+        );
+        assert.equal(request.attrs.from, 'pwatcher@localhost');
+        const published = await owner.send(
+          'PUBLISH',
+          `sip:powner@${DOMAIN}`,
+          { callId: 'pub-1' },
+          [...PIDF, 'Expires: 600'],
+          baresipPidf('powner', 'open'),
+        );
+        assert.equal(published.status, 200);
+        const etag = header(published.text, 'SIP-ETag') ?? '';
+        assert.ok(etag);
+        await client.send(xml('presence', { to: 'pwatcher@localhost', type: 'subscribed' }));
+        const active = await watcher.waitForNotify(
+          (n) => /Subscription-State: active/i.test(n) && /<basic>open<\/basic>/.test(n),
+          'active open',
+        );
+        assert.match(active, /Content-Type: application\/pidf\+xml/i);
+        assert.match(active, /entity=['"]sip:powner@localhost['"]/);
+
+        // Modify: on the phone, with a note → the watcher sees the RPID activity.
+        const modified = await owner.send(
+          'PUBLISH',
+          `sip:powner@${DOMAIN}`,
+          { callId: 'pub-1' },
+          [...PIDF, `SIP-If-Match: ${etag}`, 'Expires: 600'],
+          baresipPidf('powner', 'open', '<rpid:on-the-phone/>'),
+        );
+        assert.equal(modified.status, 200);
+        const etag2 = header(modified.text, 'SIP-ETag') ?? '';
+        assert.notEqual(etag2, etag);
+        const busy = await watcher.waitForNotify(
+          (n) => /<rpid:busy\/>/.test(n) && /in a call/.test(n),
+          'busy',
+        );
+        assert.match(busy, /<basic>open<\/basic>/);
+        // Refresh without a body keeps the state; the old tag no longer matches.
+        const refreshed = await owner.send('PUBLISH', `sip:powner@${DOMAIN}`, { callId: 'pub-1' }, [
+          'Event: presence',
+          `SIP-If-Match: ${etag2}`,
+          'Expires: 600',
+        ]);
+        assert.equal(refreshed.status, 200);
+        const etag3 = header(refreshed.text, 'SIP-ETag') ?? '';
+        assert.equal(
+          (
+            await owner.send('PUBLISH', `sip:powner@${DOMAIN}`, { callId: 'pub-1' }, [
+              'Event: presence',
+              `SIP-If-Match: ${etag}`,
+              'Expires: 600',
+            ])
+          ).status,
+          412,
+        );
+        // Removal: the publication goes, the XMPP client (if presence flows through the engine) remains.
+        const removed = await owner.send('PUBLISH', `sip:powner@${DOMAIN}`, { callId: 'pub-1' }, [
+          'Event: presence',
+          `SIP-If-Match: ${etag3}`,
+          'Expires: 0',
+        ]);
+        assert.equal(removed.status, 200);
+        await watcher.waitForNotify(
+          (n) => /Subscription-State: active/i.test(n) && !/<rpid:busy\/>/.test(n),
+          'after removal',
+        );
+
+        // Refresh the subscription in the dialog, then unsubscribe: a final NOTIFY terminated.
+        const refresh = await watcher.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'sub-1', toTag }, [
+          'Event: presence',
+          'Expires: 300',
+        ]);
+        assert.equal(refresh.status, 200);
+        await watcher.waitForNotify(
+          (n) => /Subscription-State: active;expires=(300|299)/i.test(n),
+          'refreshed',
+        );
+        const unsub = await watcher.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'sub-1', toTag }, [
+          'Event: presence',
+          'Expires: 0',
+        ]);
+        assert.equal(unsub.status, 200);
+        await watcher.waitForNotify((n) => /Subscription-State: terminated/i.test(n), 'terminated');
+      } finally {
+        await client.stop().catch(() => {});
+      }
+    } finally {
+      watcher.close();
+      owner.close();
+    }
+  });
+
+  it('a blocked watcher is active but sees closed', async () => {
+    const blocked = new UdpUa('pblocked', 'pw-pblocked-secret', port);
+    const owner = new UdpUa('powner', 'pw-powner-secret', port);
+    await blocked.start();
+    await owner.start();
+    const client = await xmppJs({
+      service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
+      username: 'powner',
+      password: 'pw-powner-secret',
+      resource: 'phone',
+    });
+    try {
+      await client.iqCaller.request(
+        xml(
+          'iq',
+          { type: 'set', id: 'b1' },
+          xml('block', { xmlns: 'urn:xmpp:blocking' }, xml('item', { jid: 'pblocked@localhost' })),
+        ),
+      );
+      assert.equal(
+        (
+          await owner.send(
+            'PUBLISH',
+            `sip:powner@${DOMAIN}`,
+            { callId: 'pub-b' },
+            [...PIDF, 'Expires: 600'],
+            baresipPidf('powner', 'open'),
+          )
+        ).status,
+        200,
+      );
+      const sub = await blocked.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'sub-b' }, [
+        'Event: presence',
+        'Expires: 600',
+      ]);
+      assert.equal(sub.status, 200);
+      const notify = await blocked.waitForNotify((n) => /Subscription-State: active/i.test(n), 'active');
+      assert.match(notify, /<basic>closed<\/basic>/);
+    } finally {
+      await client.stop().catch(() => {});
+      blocked.close();
+      owner.close();
+    }
+  });
+
+  it('an XMPP client’s presence reaches the SIP watcher’s NOTIFY (through the PresenceService)', async () => {
+    const watcher = new UdpUa('xwatch', 'pw-xwatch-secret', port);
+    await watcher.start();
+    try {
+      const sub = await watcher.send('SUBSCRIBE', `sip:xowner@${DOMAIN}`, { callId: 'sub-x' }, [
+        'Event: presence',
+        'Expires: 600',
+      ]);
+      assert.equal(sub.status, 200);
+      await watcher.waitForNotify((n) => /Subscription-State: pending/i.test(n), 'pending');
+      const client = await xmppJs({
+        service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,
+        username: 'xowner',
+        password: 'pw-xowner-secret',
+        resource: 'laptop',
+      });
+      const inbox = new Inbox(client);
+      try {
+        await client.send(xml('presence', {}));
+        await inbox.take((s) => s.name === 'presence' && s.attrs.type === 'subscribe', 'the request');
+        await client.send(xml('presence', { to: 'xwatch@localhost', type: 'subscribed' }));
+        await watcher.waitForNotify(
+          (n) => /Subscription-State: active/i.test(n) && /<basic>open<\/basic>/.test(n),
+          'open from the XMPP client',
+        );
+        await client.send(xml('presence', {}, xml('show', {}, 'dnd'), xml('status', {}, 'writing')));
+        const busy = await watcher.waitForNotify((n) => /<rpid:busy\/>/.test(n), 'dnd as busy');
+        assert.match(busy, /<dm:note>writing<\/dm:note>/);
+        await client.send(xml('presence', { type: 'unavailable' }));
+        await watcher.waitForNotify((n) => /<basic>closed<\/basic>/.test(n), 'closed when the client leaves');
+      } finally {
+        await client.stop().catch(() => {});
+      }
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it('expires a subscription by the timer (reason=timeout) and ends it on a 481 to NOTIFY', async () => {
+    const short = await startTestServer({ raw: { modules: { 'sip-events': { minExpires: 1 } } } });
+    await short.server.accounts.addUser(systemPrincipal('test'), {
+      username: 'pself',
+      password: 'pw-pself-secret',
+    });
+    const ua = new UdpUa('pself', 'pw-pself-secret', short.ports['sip-udp'] ?? 0);
+    await ua.start();
+    try {
+      const sub = await ua.send('SUBSCRIBE', `sip:pself@${DOMAIN}`, { callId: 'sub-t' }, [
+        'Event: presence',
+        'Expires: 1',
+      ]);
+      assert.equal(sub.status, 200);
+      await ua.waitForNotify((n) => /Subscription-State: active;expires=1/i.test(n), 'active (self)');
+      await ua.waitForNotify(
+        (n) => /Subscription-State: terminated;reason=timeout/i.test(n),
+        'timeout',
+        4000,
+      );
+
+      const second = await ua.send('SUBSCRIBE', `sip:pself@${DOMAIN}`, { callId: 'sub-481' }, [
+        'Event: presence',
+        'Expires: 600',
+      ]);
+      const toTag = /^To:.*;tag=([^;\s]+)/im.exec(second.text)?.[1] ?? '';
+      await ua.waitForNotify((n) => /Subscription-State: active/i.test(n), 'active again');
+      ua.notifyStatus = 481;
+      const pidf = baresipPidf('pself', 'open');
+      assert.equal(
+        (
+          await ua.send(
+            'PUBLISH',
+            `sip:pself@${DOMAIN}`,
+            { callId: 'pub-481' },
+            [...PIDF, 'Expires: 600'],
+            pidf,
+          )
+        ).status,
+        200,
+      );
+      await ua.waitForNotify((n) => /<basic>open<\/basic>/.test(n), 'the NOTIFY answered 481');
+      // RFC 6665 §4.2.2: the subscription is gone; a refresh in its dialog is 481 too.
+      const deadline = Date.now() + 3000;
+      let refresh = await ua.send('SUBSCRIBE', `sip:pself@${DOMAIN}`, { callId: 'sub-481', toTag }, [
+        'Event: presence',
+        'Expires: 600',
+      ]);
+      while (refresh.status !== 481 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        refresh = await ua.send('SUBSCRIBE', `sip:pself@${DOMAIN}`, { callId: 'sub-481', toTag }, [
+          'Event: presence',
+          'Expires: 600',
+        ]);
+      }
+      assert.equal(refresh.status, 481);
+    } finally {
+      ua.close();
+      await short.stop();
+    }
+  });
+});
