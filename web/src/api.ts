@@ -32,6 +32,15 @@ export interface DirectoryEntry {
   numbers: { number: string; partition: string }[];
 }
 
+export interface RoomReply {
+  jid: string;
+  name: string;
+  affiliation: string;
+  persistent: boolean;
+  membersOnly: boolean;
+  occupants: number;
+}
+
 export type ManualAvailability = 'available' | 'away' | 'busy' | 'dnd' | 'on-vacation' | 'invisible';
 
 async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
@@ -71,6 +80,11 @@ export const api = {
     body: { availability: ManualAvailability; note?: string | null; until?: string | null },
   ) => request<unknown>('PUT', '/me/status', token, body),
   clearStatus: (token: string) => request<void>('DELETE', '/me/status', token),
+  rooms: (token: string) => request<RoomReply[]>('GET', '/rooms', token),
+  createRoom: (token: string, body: { name: string; invite: string[] }) =>
+    request<RoomReply>('POST', '/rooms', token, body),
+  escalate: (token: string, body: { with: string; invite: string[]; name?: string }) =>
+    request<RoomReply>('POST', '/rooms/escalate', token, body),
   directory: (token: string, q: string) =>
     request<DirectoryEntry[]>('GET', `/directory?q=${encodeURIComponent(q)}&limit=20`, token),
 };

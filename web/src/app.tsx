@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DirectoryEntry, ManualAvailability } from './api.js';
 import { label, type Presence, rank, tone } from './presence.js';
-import { type Contact, type Saved, Session, SignInError, type State } from './session.js';
+import { type Contact, type Room, type Saved, Session, SignInError, type State } from './session.js';
 
 const STORE_KEY = 'herald.session';
 
@@ -159,7 +159,7 @@ function Avatar({ name, presence }: { name: string; presence?: Presence }) {
 function Shell(props: { session: Session; theme: string; toggleTheme: () => void; onSignOut: () => void }) {
   const { session } = props;
   const state = useSyncExternalStore(session.subscribe, session.getState);
-  const [tab, setTab] = useState<'contacts' | 'chats'>('contacts');
+  const [tab, setTab] = useState<'contacts' | 'chats' | 'rooms'>('contacts');
   const [adding, setAdding] = useState(false);
 
   useEffect(() => {
@@ -174,10 +174,13 @@ function Shell(props: { session: Session; theme: string; toggleTheme: () => void
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [session]);
 
-  const unread = [...state.conversations.values()].reduce((n, c) => n + c.unread, 0);
+  const chatUnread = [...state.conversations.values()].reduce((n, c) => n + c.unread, 0);
+  const roomUnread = [...state.rooms.values()].reduce((n, r) => n + r.unread, 0);
+  const unread = chatUnread + roomUnread;
   useEffect(() => {
     document.title = unread ? `(${unread}) Herald` : 'Herald';
   }, [unread]);
+  const activeRoom = state.active ? state.rooms.get(state.active) : undefined;
 
   return (
     <div className={`shell ${state.active ? 'has-chat' : ''}`}>
@@ -211,7 +214,10 @@ function Shell(props: { session: Session; theme: string; toggleTheme: () => void
               Contacts
             </button>
             <button type="button" role="tab" aria-selected={tab === 'chats'} onClick={() => setTab('chats')}>
-              Chats {unread > 0 && <span className="badge">{unread}</span>}
+              Chats {chatUnread > 0 && <span className="badge">{chatUnread}</span>}
+            </button>
+            <button type="button" role="tab" aria-selected={tab === 'rooms'} onClick={() => setTab('rooms')}>
+              Rooms {roomUnread > 0 && <span className="badge">{roomUnread}</span>}
             </button>
           </div>
           <button
@@ -224,15 +230,26 @@ function Shell(props: { session: Session; theme: string; toggleTheme: () => void
           </button>
         </div>
         <Requests session={session} state={state} />
+        <Invitations session={session} state={state} onJoined={() => setTab('rooms')} />
         {tab === 'contacts' ? (
           <ContactList session={session} state={state} />
-        ) : (
+        ) : tab === 'chats' ? (
           <ChatList session={session} state={state} />
+        ) : (
+          <RoomList session={session} state={state} />
         )}
       </nav>
       <main className="pane">
-        {state.active ? (
-          <ChatPane key={state.active} session={session} state={state} jid={state.active} />
+        {activeRoom ? (
+          <RoomPane key={activeRoom.jid} session={session} state={state} room={activeRoom} />
+        ) : state.active ? (
+          <ChatPane
+            key={state.active}
+            session={session}
+            state={state}
+            jid={state.active}
+            onEscalated={() => setTab('rooms')}
+          />
         ) : (
           <div className="empty">
             <h2>Welcome, {state.me.displayName}</h2>
@@ -540,8 +557,19 @@ function ChatList({ session, state }: { session: Session; state: State }) {
 
 const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 
-function ChatPane({ session, state, jid }: { session: Session; state: State; jid: string }) {
+function ChatPane({
+  session,
+  state,
+  jid,
+  onEscalated,
+}: {
+  session: Session;
+  state: State;
+  jid: string;
+  onEscalated: () => void;
+}) {
   const contact = state.contacts.get(jid);
+  const [adding, setAdding] = useState(false);
   const conversation = state.conversations.get(jid);
   const messages = conversation?.messages ?? [];
   const [text, setText] = useState('');
@@ -599,14 +627,32 @@ function ChatPane({ session, state, jid }: { session: Session; state: State; jid
           ←
         </button>
         <Avatar name={name} {...(contact ? { presence: contact.presence } : {})} />
-        <div>
+        <div className="grow">
           <h2>{name}</h2>
           <p className="muted">
             {contact ? label(contact.presence) : jid}
             {contact?.presence.note ? ` — ${contact.presence.note}` : ''}
           </p>
         </div>
+        <button type="button" className="ghost small" aria-haspopup="dialog" onClick={() => setAdding(true)}>
+          Add people
+        </button>
       </header>
+      {adding && (
+        <PeoplePicker
+          state={state}
+          title={`Add people to your chat with ${name}`}
+          intro={`A group chat starts with ${name} and the people you pick.`}
+          exclude={[jid]}
+          action="Start group chat"
+          askName
+          onClose={() => setAdding(false)}
+          onSubmit={async (people, roomName) => {
+            await session.escalate(jid, people, roomName || undefined);
+            onEscalated();
+          }}
+        />
+      )}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the scrollable history must be reachable by keyboard (WCAG 2.1.1) */}
       <div className="messages" role="log" aria-live="polite" aria-label="Messages" tabIndex={0}>
         {state.features.mam && !conversation?.history?.complete && (
@@ -674,6 +720,416 @@ function ChatPane({ session, state, jid }: { session: Session; state: State; jid
         </button>
       </form>
     </section>
+  );
+}
+
+function Invitations({ session, state, onJoined }: { session: Session; state: State; onJoined: () => void }) {
+  if (!state.invitations.length) return null;
+  return (
+    <section className="requests" aria-label="Room invitations">
+      {state.invitations.map((i) => {
+        const from = state.contacts.get(i.from)?.name ?? i.from;
+        const room = i.name ?? state.rooms.get(i.room)?.name ?? i.room.split('@')[0]!;
+        return (
+          <div key={i.room} className="request">
+            <span>
+              <strong>{from}</strong> invites you to <strong>{room}</strong>
+              {i.reason && i.reason !== room ? ` — ${i.reason}` : ''}
+            </span>
+            <button
+              type="button"
+              className="primary small"
+              aria-label={`Join ${room}`}
+              onClick={() => {
+                void session.joinRoom(i.room);
+                session.open(i.room);
+                onJoined();
+              }}
+            >
+              Join
+            </button>
+            <button
+              type="button"
+              className="ghost small"
+              aria-label={`Decline ${room}`}
+              onClick={() => session.declineInvitation(i.room)}
+            >
+              Decline
+            </button>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+function RoomList({ session, state }: { session: Session; state: State }) {
+  const [creating, setCreating] = useState(false);
+  const list = [...state.rooms.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <div className="rooms-list">
+      <div className="pad">
+        <button
+          type="button"
+          className="primary small"
+          aria-haspopup="dialog"
+          onClick={() => setCreating(true)}
+        >
+          New room
+        </button>
+      </div>
+      {list.length === 0 && <p className="muted pad">No rooms yet. Create one, or add people to a chat.</p>}
+      <ul className="chats" aria-label="Rooms">
+        {list.map((r) => (
+          <li key={r.jid}>
+            <button
+              type="button"
+              className={`contact-main ${state.active === r.jid ? 'selected' : ''}`}
+              onClick={() => session.open(r.jid)}
+            >
+              <Avatar name={r.name} />
+              <span className="contact-text">
+                <span className="name">{r.name}</span>
+                <span className="muted">
+                  {r.status === 'joined'
+                    ? r.messages.at(-1)
+                      ? `${r.messages.at(-1)!.nick}: ${r.messages.at(-1)!.body}`
+                      : `${r.occupants.size} here`
+                    : r.status === 'joining'
+                      ? 'Joining…'
+                      : 'Not joined'}
+                </span>
+              </span>
+              {r.unread > 0 && (
+                <span className="badge">
+                  {r.unread}
+                  <span className="sr-only"> unread</span>
+                </span>
+              )}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {creating && (
+        <PeoplePicker
+          state={state}
+          title="New room"
+          intro="A members-only room: the people you pick are invited."
+          exclude={[]}
+          action="Create room"
+          askName
+          nameRequired
+          onClose={() => setCreating(false)}
+          onSubmit={async (people, name) => {
+            await session.createRoom(name, people);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+const ROLE_ORDER = ['moderator', 'participant', 'visitor', 'none'];
+
+function RoomPane({ session, state, room }: { session: Session; state: State; room: Room }) {
+  const [text, setText] = useState('');
+  const [inviting, setInviting] = useState(false);
+  const [showPeople, setShowPeople] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const end = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the end when a message arrives
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [room.messages.length]);
+  useEffect(() => input.current?.focus(), []);
+  const occupants = [...room.occupants.values()].sort(
+    (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.nick.localeCompare(b.nick),
+  );
+  const nameOf = (nick: string, jid: string | null) =>
+    (jid ? state.contacts.get(jid)?.name : undefined) ?? nick;
+  const joined = room.status === 'joined';
+  // Herald's rooms are members-only: §7.8.2 only owners and admins may invite (unless configured).
+  const self = room.occupants.get(room.nick);
+  const mayInvite = joined && (self?.affiliation === 'owner' || self?.affiliation === 'admin');
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    const body = text.trim();
+    if (!body || !joined) return;
+    void session.sendGroup(room.jid, body);
+    setText('');
+  };
+  return (
+    <section className={`chat room ${showPeople ? 'show-people' : ''}`} aria-label={`Room ${room.name}`}>
+      <header className="chat-head">
+        <button
+          type="button"
+          className="ghost back"
+          onClick={() => session.open(null)}
+          aria-label="Back to rooms"
+        >
+          ←
+        </button>
+        <Avatar name={room.name} />
+        <div className="grow">
+          <h2>{room.name}</h2>
+          <p className="muted">
+            {joined
+              ? `${occupants.length} ${occupants.length === 1 ? 'person' : 'people'} here`
+              : room.status === 'joining'
+                ? 'Joining…'
+                : 'Not joined'}
+            {room.subject ? ` — ${room.subject}` : ''}
+          </p>
+        </div>
+        <button
+          type="button"
+          className="ghost small people-toggle"
+          aria-expanded={showPeople}
+          aria-controls="occupants"
+          onClick={() => setShowPeople(!showPeople)}
+        >
+          People ({occupants.length})
+        </button>
+        {mayInvite && (
+          <button
+            type="button"
+            className="ghost small"
+            aria-haspopup="dialog"
+            onClick={() => setInviting(true)}
+          >
+            Invite
+          </button>
+        )}
+        <button type="button" className="ghost small" onClick={() => void session.leaveRoom(room.jid)}>
+          Leave
+        </button>
+      </header>
+      <div className="room-body">
+        <div className="room-main">
+          {room.error && (
+            <p className="error pad" role="alert">
+              {room.error}{' '}
+              <button type="button" className="ghost small" onClick={() => void session.joinRoom(room.jid)}>
+                Try again
+              </button>
+            </p>
+          )}
+          {notice && <output className="pad">{notice}</output>}
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the scrollable history must be reachable by keyboard (WCAG 2.1.1) */}
+          <div className="messages" role="log" aria-live="polite" aria-label="Room messages" tabIndex={0}>
+            {room.messages.length === 0 && joined && (
+              <p className="muted center">No messages yet. Say hello!</p>
+            )}
+            {room.messages.map((m, i) => {
+              const prev = room.messages[i - 1];
+              const first = !prev || prev.nick !== m.nick;
+              const occupant = room.occupants.get(m.nick);
+              return (
+                <div key={`${m.nick}:${m.id}`} className={`msg ${m.mine ? 'mine' : 'theirs'}`}>
+                  {first && !m.mine && <div className="nick">{nameOf(m.nick, occupant?.jid ?? null)}</div>}
+                  <div className="bubble">
+                    {!m.mine && !first && (
+                      <span className="sr-only">{nameOf(m.nick, occupant?.jid ?? null)}: </span>
+                    )}
+                    {m.body}
+                  </div>
+                  <div className="meta">
+                    {m.history ? 'earlier · ' : ''}
+                    {clock.format(m.at)}
+                  </div>
+                </div>
+              );
+            })}
+            <div ref={end} />
+          </div>
+          <form className="composer" onSubmit={submit}>
+            <label className="sr-only" htmlFor="room-composer">
+              Message to {room.name}
+            </label>
+            <textarea
+              id="room-composer"
+              ref={input}
+              rows={1}
+              value={text}
+              disabled={!joined}
+              placeholder={joined ? `Message ${room.name}` : 'Join the room to send messages'}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault();
+                  submit();
+                }
+              }}
+            />
+            <button type="submit" className="primary" disabled={!text.trim() || !joined}>
+              Send
+            </button>
+          </form>
+        </div>
+        <aside id="occupants" className="occupants" aria-label="People in this room">
+          <h3>In this room</h3>
+          <ul aria-label="Occupants">
+            {occupants.map((o) => {
+              const name = nameOf(o.nick, o.jid);
+              const contact = o.jid ? state.contacts.get(o.jid) : undefined;
+              return (
+                <li key={o.nick} className="occupant" data-nick={o.nick}>
+                  <Avatar name={name} {...(contact ? { presence: contact.presence } : {})} />
+                  <span className="contact-text">
+                    <span className="name">
+                      {name}
+                      {o.nick === room.nick ? ' (you)' : ''}
+                    </span>
+                    <span className="muted">
+                      {o.affiliation !== 'none' ? `${o.affiliation} · ` : ''}
+                      {o.role}
+                    </span>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </aside>
+      </div>
+      {inviting && (
+        <PeoplePicker
+          state={state}
+          title={`Invite people to ${room.name}`}
+          intro="They get an invitation to join."
+          exclude={occupants.map((o) => o.jid).filter((j): j is string => !!j)}
+          action="Send invitations"
+          onClose={() => setInviting(false)}
+          onSubmit={async (people) => {
+            await session.inviteToRoom(room.jid, people);
+            setNotice(`Invited ${people.map((p) => state.contacts.get(p)?.name ?? p).join(', ')}.`);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** A modal dialog to pick contacts (and a room name): create, escalate and invite. */
+function PeoplePicker(props: {
+  state: State;
+  title: string;
+  intro: string;
+  exclude: readonly string[];
+  action: string;
+  askName?: boolean;
+  nameRequired?: boolean;
+  onClose: () => void;
+  onSubmit: (people: string[], name: string) => Promise<void>;
+}) {
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [name, setName] = useState('');
+  const [filter, setFilter] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // Focus into the dialog, and back to what opened it when it closes.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    first.current?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  const f = filter.trim().toLowerCase();
+  const contacts = [...props.state.contacts.values()]
+    .filter((c) => !props.exclude.includes(c.jid))
+    .filter((c) => !f || c.name.toLowerCase().includes(f) || c.jid.includes(f))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (props.nameRequired && !name.trim()) {
+      setError('Give the room a name.');
+      return;
+    }
+    if (picked.size === 0 && !props.askName) {
+      setError('Pick at least one person.');
+      return;
+    }
+    if (props.nameRequired && picked.size === 0) {
+      setError('Pick at least one person to invite.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onSubmit([...picked], name.trim());
+      props.onClose();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="overlay">
+      <form
+        className="dialog card"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="picker-title"
+        onSubmit={submit}
+        onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
+      >
+        <h2 id="picker-title">{props.title}</h2>
+        <p className="muted">{props.intro}</p>
+        {props.askName && (
+          <label>
+            Room name{props.nameRequired ? '' : ' (optional)'}
+            <input ref={first} value={name} maxLength={128} onChange={(e) => setName(e.target.value)} />
+          </label>
+        )}
+        <label>
+          Filter contacts
+          <input
+            ref={props.askName ? undefined : first}
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </label>
+        <fieldset className="pick">
+          <legend>People</legend>
+          {contacts.length === 0 && <p className="muted">No contacts to add.</p>}
+          {contacts.map((c) => (
+            <label key={c.jid} className="check person">
+              <input
+                type="checkbox"
+                checked={picked.has(c.jid)}
+                onChange={(e) => {
+                  const next = new Set(picked);
+                  if (e.target.checked) next.add(c.jid);
+                  else next.delete(c.jid);
+                  setPicked(next);
+                }}
+              />
+              <Avatar name={c.name} presence={c.presence} />
+              <span className="contact-text">
+                <span className="name">{c.name}</span>
+                <span className="muted">{label(c.presence)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="row">
+          <button type="button" className="ghost" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Working…' : props.action}
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }
 

@@ -19,6 +19,10 @@ const NS_DISCO = 'http://jabber.org/protocol/disco#info';
 const NS_MAM = 'urn:xmpp:mam:2';
 const NS_RSM = 'http://jabber.org/protocol/rsm';
 const NS_DATA = 'jabber:x:data';
+const NS_MUC = 'http://jabber.org/protocol/muc';
+const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+const NS_CONFERENCE = 'jabber:x:conference';
+const NS_STANZA_ID = 'urn:xmpp:sid:0';
 
 export type Connection = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
@@ -53,6 +57,47 @@ export interface Conversation {
   readonly history: { readonly before: string; readonly complete: boolean; readonly loading: boolean } | null;
 }
 
+export interface Occupant {
+  readonly nick: string;
+  /** The occupant's real bare JID when the room shows it (non-anonymous rooms, or to moderators). */
+  readonly jid: string | null;
+  readonly role: string;
+  readonly affiliation: string;
+}
+
+export interface RoomMessage {
+  readonly id: string;
+  readonly nick: string;
+  readonly mine: boolean;
+  readonly body: string;
+  readonly at: number;
+  /** Discussion history sent on joining (XEP-0045 §7.2.15, with an XEP-0203 delay). */
+  readonly history: boolean;
+}
+
+/** A XEP-0045 room we are in, joining, or a member of. */
+export interface Room {
+  readonly jid: string;
+  readonly name: string;
+  readonly nick: string;
+  readonly status: 'joining' | 'joined' | 'left' | 'error';
+  readonly error: string | null;
+  readonly occupants: ReadonlyMap<string, Occupant>;
+  readonly messages: readonly RoomMessage[];
+  readonly unread: number;
+  readonly subject: string;
+}
+
+/** An invitation to a room: XEP-0045 §7.8.2 (mediated) or XEP-0249 (direct). */
+export interface Invitation {
+  readonly room: string;
+  /** The room's name from its disco#info identity (XEP-0045 §6.4), once known. */
+  readonly name: string | null;
+  readonly from: string;
+  readonly reason: string | null;
+  readonly password: string | null;
+}
+
 export interface State {
   readonly connection: Connection;
   readonly notice: string | null;
@@ -64,6 +109,8 @@ export interface State {
   readonly blocked: ReadonlySet<string>;
   readonly features: { readonly mam: boolean; readonly muc: string | null; readonly carbons: boolean };
   readonly active: string | null;
+  readonly rooms: ReadonlyMap<string, Room>;
+  readonly invitations: readonly Invitation[];
 }
 
 export interface Saved {
@@ -112,6 +159,8 @@ export class Session {
       blocked: new Set(),
       features: { mam: false, muc: null, carbons: false },
       active: null,
+      rooms: new Map(),
+      invitations: [],
     };
     const domain = saved.jid.split('@')[1] ?? location.hostname;
     const service = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/xmpp-websocket`;
@@ -332,6 +381,23 @@ export class Session {
     // Initial presence (RFC 6121 §4.2): the server composes what others see from it and any manual status.
     await x.send(xml('presence'));
     await this.refreshMyPresence();
+    await this.#restoreRooms();
+  }
+
+  /** The rooms we were in (a new stream is out of every room): join them again; list our others. */
+  async #restoreRooms(): Promise<void> {
+    const rooms = new Map(this.#state.rooms);
+    for (const room of this.#state.rooms.values()) {
+      if (room.status === 'left') continue;
+      rooms.set(room.jid, { ...room, status: 'joining', occupants: new Map() });
+      void this.#sendJoin(room.jid, room.nick, room.messages.length > 0);
+    }
+    this.#set({ rooms });
+    const list = await api.rooms(this.#token).catch(() => []);
+    const known = new Map(this.#state.rooms);
+    for (const r of list)
+      if (!known.has(r.jid)) known.set(r.jid, this.#newRoom(r.jid, r.name || r.jid.split('@')[0]!, 'left'));
+    this.#set({ rooms: known });
   }
 
   async refreshMyPresence(): Promise<void> {
@@ -375,6 +441,10 @@ export class Session {
   #onPresence(stanza: XmlElement): void {
     const from = bare(stanza.attrs.from);
     const type = stanza.attrs.type;
+    if (this.#state.rooms.has(from)) {
+      this.#onRoomPresence(stanza, from);
+      return;
+    }
     if (type === 'subscribe') {
       const contact = this.#state.contacts.get(from);
       // Someone we asked (or already share presence with) is approved at once; others wait for the user.
@@ -422,6 +492,15 @@ export class Session {
 
   #onMessage(stanza: XmlElement): void {
     const me = this.#state.me.jid;
+    if (stanza.attrs.type === 'error' && this.#state.rooms.has(bare(stanza.attrs.from))) {
+      this.#onRoomMessageError(stanza);
+      return;
+    }
+    if (stanza.attrs.type !== 'error' && this.#onInvitation(stanza)) return;
+    if (stanza.attrs.type === 'groupchat') {
+      this.#onGroupchat(stanza);
+      return;
+    }
     const result = stanza.getChild('result', NS_MAM);
     if (result) {
       // XEP-0313 §4.2: results come from our own archive (our bare JID, or no 'from').
@@ -470,6 +549,8 @@ export class Session {
     const from = bare(m.attrs.from);
     if (!from || from === this.#state.me.jid || m.attrs.type === 'error' || m.attrs.type === 'groupchat')
       return;
+    // §7.5 private messages from occupants are not shown (the room's address is the room's screen).
+    if (this.#state.rooms.has(from)) return;
     const c = this.#conversation(from);
     const receipt = m.getChild('received', NS_RECEIPTS)?.attrs.id;
     if (receipt) {
@@ -518,11 +599,277 @@ export class Session {
       this.onAlert(this.#state.contacts.get(from)?.name ?? from, body);
   }
 
+  // ------------------------------------------------------------------ rooms (XEP-0045)
+
+  #newRoom(jid: string, name: string, status: Room['status']): Room {
+    return {
+      jid,
+      name,
+      // The display name, so that others see a name even where the room hides real JIDs (§4.2).
+      nick: this.#state.me.displayName.trim() || this.#state.me.username,
+      status,
+      error: null,
+      occupants: new Map(),
+      messages: [],
+      unread: 0,
+      subject: '',
+    };
+  }
+
+  #putRoom(room: Room): void {
+    const rooms = new Map(this.#state.rooms);
+    rooms.set(room.jid, room);
+    this.#set({ rooms });
+  }
+
+  /** Invitations: §7.8.2 mediated (from the room) first, else XEP-0249 §2 direct. True when one. */
+  #onInvitation(m: XmlElement): boolean {
+    let invitation: Invitation | null = null;
+    const mediated = m.getChild('x', NS_MUC_USER)?.getChild('invite');
+    if (mediated) {
+      invitation = {
+        room: bare(m.attrs.from),
+        name: null,
+        from: bare(mediated.attrs.from),
+        reason: mediated.getChildText('reason') || null,
+        password: m.getChild('x', NS_MUC_USER)?.getChildText('password') || null,
+      };
+    } else {
+      const direct = m.getChild('x', NS_CONFERENCE);
+      if (!direct?.attrs.jid) return false;
+      invitation = {
+        room: bare(direct.attrs.jid),
+        name: null,
+        from: bare(m.attrs.from),
+        reason: direct.attrs.reason || null,
+        password: direct.attrs.password || null,
+      };
+    }
+    if (!invitation.room.includes('@')) return true;
+    const joined = this.#state.rooms.get(invitation.room);
+    if (joined && joined.status !== 'left') return true;
+    if (this.#state.invitations.some((i) => i.room === invitation.room)) return true;
+    this.#set({ invitations: [...this.#state.invitations, invitation] });
+    void this.#roomName(invitation.room).then((name) => {
+      if (name)
+        this.#set({
+          invitations: this.#state.invitations.map((i) => (i.room === invitation.room ? { ...i, name } : i)),
+        });
+    });
+    if (document.visibilityState !== 'visible')
+      this.onAlert(invitation.from, `invites you to ${invitation.room.split('@')[0]}`);
+    return true;
+  }
+
+  /** XEP-0045 §6.4: the room's name is its disco#info conference identity's. */
+  async #roomName(roomJid: string): Promise<string | null> {
+    const info = await this.#xmpp.iqCaller
+      .request(xml('iq', { type: 'get', to: roomJid }, xml('query', { xmlns: NS_DISCO })))
+      .catch(() => null);
+    const identity = info
+      ?.getChild('query', NS_DISCO)
+      ?.getChildren('identity')
+      .find((i) => i.attrs.category === 'conference');
+    return identity?.attrs.name || null;
+  }
+
+  #onRoomPresence(p: XmlElement, roomJid: string): void {
+    const room = this.#state.rooms.get(roomJid)!;
+    const nick = p.attrs.from?.split('/').slice(1).join('/') ?? '';
+    if (p.attrs.type === 'error') {
+      // §7.2.6-§7.2.10: the join was refused (members only, banned, nick in use, …).
+      const condition = p.getChild('error')?.getChildElements()[0]?.name ?? 'error';
+      // §7.2.9 the nick is taken: try once more with the username.
+      if (condition === 'conflict' && room.status === 'joining' && room.nick !== this.#state.me.username) {
+        this.#putRoom({ ...room, nick: this.#state.me.username });
+        void this.#sendJoin(roomJid, this.#state.me.username, false);
+        return;
+      }
+      const text: Record<string, string> = {
+        'registration-required': 'Only members can join this room.',
+        forbidden: 'You are banned from this room.',
+        conflict: 'Your nickname is in use in this room.',
+        'item-not-found': 'This room does not exist (any more).',
+        'not-authorized': 'This room needs a password.',
+        'service-unavailable': 'This room is full.',
+      };
+      this.#putRoom({ ...room, status: 'error', error: text[condition] ?? `Could not join (${condition}).` });
+      return;
+    }
+    const x = p.getChild('x', NS_MUC_USER);
+    const item = x?.getChild('item');
+    const codes = new Set(x?.getChildren('status').map((s) => s.attrs.code) ?? []);
+    const self = codes.has('110');
+    const occupants = new Map(room.occupants);
+    if (p.attrs.type === 'unavailable') {
+      occupants.delete(nick);
+      if (self) {
+        // §7.14 we left; §9.1 kicked (307), §9.2 banned (301), §9.5/§9.6 removed (321/322).
+        const why = codes.has('307')
+          ? 'You were removed from the room.'
+          : codes.has('301')
+            ? 'You were banned from the room.'
+            : codes.has('321') || codes.has('322')
+              ? 'You are no longer a member of this room.'
+              : null;
+        this.#putRoom({ ...room, status: 'left', occupants: new Map(), error: why });
+        return;
+      }
+      this.#putRoom({ ...room, occupants });
+      return;
+    }
+    occupants.set(nick, {
+      nick,
+      jid: item?.attrs.jid ? bare(item.attrs.jid) : null,
+      role: item?.attrs.role ?? 'participant',
+      affiliation: item?.attrs.affiliation ?? 'none',
+    });
+    // §7.2.3: the self-presence (110) is the last of the occupants' presences: we are in.
+    this.#putRoom({
+      ...room,
+      occupants,
+      ...(self ? { status: 'joined' as const, nick, error: null } : {}),
+    });
+  }
+
+  /** A message the room refused: an invitation we may not send (§7.8.2), or a message (§7.4, §8.5). */
+  #onRoomMessageError(m: XmlElement): void {
+    const room = this.#state.rooms.get(bare(m.attrs.from))!;
+    const condition = m.getChild('error')?.getChildElements()[0]?.name ?? 'error';
+    const inviting = !!m.getChild('x', NS_MUC_USER)?.getChild('invite');
+    const error = inviting
+      ? condition === 'forbidden'
+        ? 'Only the room owner can invite people to this room.'
+        : `The invitation was not sent (${condition}).`
+      : condition === 'forbidden'
+        ? 'You may not send messages in this room.'
+        : condition === 'not-acceptable'
+          ? 'You are not in this room any more. Open it again to rejoin.'
+          : `Your message was not delivered (${condition}).`;
+    this.#putRoom({ ...room, error });
+  }
+
+  #onGroupchat(m: XmlElement): void {
+    const roomJid = bare(m.attrs.from);
+    const room = this.#state.rooms.get(roomJid);
+    if (!room) return;
+    const nick = m.attrs.from?.split('/').slice(1).join('/') ?? '';
+    const subject = m.getChildText('subject');
+    const body = m.getChildText('body');
+    if (subject !== null && body === null) {
+      this.#putRoom({ ...room, subject }); // §8.1 the subject
+      return;
+    }
+    if (body === null || !nick) return;
+    const stamp = m.getChild('delay', NS_DELAY)?.attrs.stamp;
+    // XEP-0359: the room's stanza-id, else the sender's id; the echo of ours carries our id (§7.4).
+    const sid = m.getChildren('stanza-id', NS_STANZA_ID).find((e) => bare(e.attrs.by) === roomJid)?.attrs.id;
+    const id = m.attrs.id ?? sid ?? crypto.randomUUID();
+    const mine = nick === room.nick;
+    if (room.messages.some((x) => x.id === id && x.nick === nick)) {
+      return;
+    }
+    const active = this.#state.active === roomJid && document.visibilityState === 'visible';
+    this.#putRoom({
+      ...room,
+      unread: active || mine || stamp ? room.unread : room.unread + 1,
+      messages: [
+        ...room.messages,
+        { id, nick, mine, body, at: stamp ? Date.parse(stamp) : Date.now(), history: !!stamp },
+      ],
+    });
+    if (!mine && !stamp && document.visibilityState !== 'visible')
+      this.onAlert(`${nick} in ${room.name}`, body);
+  }
+
+  /** §7.2.2 enter a room: presence to room/nick with <x xmlns=muc/>; §7.2.15 the history wanted. */
+  async #sendJoin(roomJid: string, nick: string, haveHistory: boolean): Promise<void> {
+    await this.#xmpp.send(
+      xml(
+        'presence',
+        { to: `${roomJid}/${nick}` },
+        xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: haveHistory ? '0' : '50' })),
+      ),
+    );
+  }
+
+  async joinRoom(roomJid: string, name?: string): Promise<void> {
+    const jid = bare(roomJid);
+    const old = this.#state.rooms.get(jid);
+    const invited = this.#state.invitations.find((i) => i.room === jid)?.name;
+    const room = old ?? this.#newRoom(jid, name ?? invited ?? jid.split('@')[0]!, 'joining');
+    if (!old && !name && !invited)
+      void this.#roomName(jid).then((n) => {
+        const now = this.#state.rooms.get(jid);
+        if (n && now) this.#putRoom({ ...now, name: n });
+      });
+    this.#set({ invitations: this.#state.invitations.filter((i) => i.room !== jid) });
+    // A fresh join gets the history again: start from an empty log to avoid duplicates.
+    this.#putRoom({ ...room, status: 'joining', error: null, messages: [], occupants: new Map() });
+    await this.#sendJoin(jid, room.nick, false);
+  }
+
+  /** Herald's rooms API does not relay declines; the invitation is dismissed here. */
+  declineInvitation(roomJid: string): void {
+    this.#set({ invitations: this.#state.invitations.filter((i) => i.room !== roomJid) });
+  }
+
+  /** §7.14 exit a room. */
+  async leaveRoom(roomJid: string): Promise<void> {
+    const room = this.#state.rooms.get(roomJid);
+    if (!room) return;
+    await this.#xmpp.send(xml('presence', { to: `${roomJid}/${room.nick}`, type: 'unavailable' }));
+    const rooms = new Map(this.#state.rooms);
+    rooms.delete(roomJid);
+    this.#set({ rooms, active: this.#state.active === roomJid ? null : this.#state.active });
+  }
+
+  /** POST /api/v1/rooms: a members-only room we own with the invitees as members; then we enter. */
+  async createRoom(name: string, invite: string[]): Promise<string> {
+    const room = await api.createRoom(this.#token, { name, invite });
+    await this.joinRoom(room.jid, room.name || name);
+    this.open(room.jid);
+    return room.jid;
+  }
+
+  /** POST /api/v1/rooms/escalate: this 1:1 chat becomes a room with the peer and the invitees. */
+  async escalate(peer: string, invite: string[], name?: string): Promise<string> {
+    const room = await api.escalate(this.#token, { with: peer, invite, ...(name ? { name } : {}) });
+    await this.joinRoom(room.jid, room.name);
+    this.open(room.jid);
+    return room.jid;
+  }
+
+  /** §7.8.2 a mediated invitation, sent through the room. */
+  async inviteToRoom(roomJid: string, invitees: string[]): Promise<void> {
+    await this.#xmpp.send(
+      xml(
+        'message',
+        { to: roomJid },
+        xml('x', { xmlns: NS_MUC_USER }, ...invitees.map((to) => xml('invite', { to }))),
+      ),
+    );
+  }
+
+  /** §7.4 a message to all occupants; the room echoes it back to us. */
+  async sendGroup(roomJid: string, body: string): Promise<void> {
+    await this.#xmpp.send(
+      xml('message', { to: roomJid, type: 'groupchat', id: crypto.randomUUID() }, xml('body', {}, body)),
+    );
+  }
+
   // ------------------------------------------------------------------ actions
 
   open(jid: string | null): void {
     if (!jid) {
       this.#set({ active: null });
+      return;
+    }
+    const room = this.#state.rooms.get(jid);
+    if (room) {
+      this.#set({ active: jid });
+      if (room.status === 'left' || room.status === 'error') void this.joinRoom(jid);
+      else this.#putRoom({ ...room, unread: 0 });
       return;
     }
     const c = this.#conversation(jid);
@@ -616,6 +963,11 @@ export class Session {
 
   markRead(): void {
     const jid = this.#state.active;
+    const room = jid ? this.#state.rooms.get(jid) : undefined;
+    if (room) {
+      if (room.unread) this.#putRoom({ ...room, unread: 0 });
+      return;
+    }
     if (jid && this.#conversation(jid).unread)
       this.#putConversation({ ...this.#conversation(jid), unread: 0 });
   }
