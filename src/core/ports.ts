@@ -328,6 +328,65 @@ export interface ArchiveStore {
   prune(before: number): Promise<number>;
 }
 
+// ---------------------------------------------------------------- group chat rooms (XEP-0045 §10; XEP-0313 §5 for rooms)
+
+/** One affiliation of a persistent room (XEP-0045 §5.2); 'none' is never stored. */
+export interface RoomAffiliationRecord {
+  /** The user's bare JID. */
+  readonly jid: string;
+  readonly affiliation: 'owner' | 'admin' | 'member' | 'outcast';
+  readonly reason: string | null;
+}
+
+/** A persistent room (XEP-0045 §10.1.3): stored while it is persistent, loaded at start. */
+export interface RoomRecord {
+  readonly jid: string;
+  /** muc#roomconfig as JSON; the core validates it on load. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly subject: { readonly text: string; readonly nick: string } | null;
+  readonly createdBy: UserId;
+  readonly createdAt: number;
+  readonly affiliations: readonly RoomAffiliationRecord[];
+}
+
+/** One groupchat message in a room's archive (XEP-0313 §5: the room's own archive). */
+export interface RoomMessageRecord {
+  /** The XEP-0359 stanza-id the room gave it; unique across rooms. */
+  readonly id: string;
+  readonly roomJid: string;
+  readonly nick: string;
+  /** The sender's bare JID (for moderators; never shown in a semi-anonymous room). */
+  readonly sender: string;
+  readonly at: number;
+  readonly body: string | null;
+  readonly payload: { readonly format: string; readonly content: string };
+}
+
+export interface RoomStore {
+  /** Replaces the room and all its affiliations. */
+  put(room: RoomRecord): Promise<void>;
+  /** Removes the room, its affiliations and its archive. */
+  delete(jid: string): Promise<void>;
+  list(): Promise<RoomRecord[]>;
+  /** HERALD_ERR_CONFLICT if the id is taken. */
+  appendMessage(record: RoomMessageRecord): Promise<void>;
+  getMessage(roomJid: string, id: string): Promise<RoomMessageRecord | undefined>;
+  /** As ArchiveStore.list; `filter.peer` is ignored. */
+  listMessages(
+    roomJid: string,
+    filter: ArchiveFilter,
+    page: {
+      readonly after?: ArchiveCursor;
+      readonly before?: ArchiveCursor;
+      readonly order: 'asc' | 'desc';
+      readonly limit: number;
+    },
+  ): Promise<RoomMessageRecord[]>;
+  countMessages(roomJid: string, filter: ArchiveFilter): Promise<number>;
+  /** Removes a room's archive (a temporary room that went away); returns how many went. */
+  deleteMessages(roomJid: string): Promise<number>;
+}
+
 // ---------------------------------------------------------------- personal eventing (XEP-0163 over XEP-0060)
 
 /** XEP-0060 §4.5: who may retrieve a node's items; Herald's PEP offers these (XEP-0163 §5). */
@@ -549,6 +608,61 @@ export interface PresenceStore {
   allCalendarSources(): Promise<{ readonly userId: UserId; readonly record: CalendarSourceRecord }[]>;
 }
 
+// ---------------------------------------------------------------- compliance archive (SPEC M7)
+
+export type ComplianceProtocol = 'xmpp' | 'sip' | 'web';
+
+/**
+ * One message as the compliance sink keeps it (docs/compliance.md). Never a password or token:
+ * the body is what the user wrote, `original` the stanza XML or SIP message text as received.
+ */
+export interface ComplianceRecord {
+  readonly id: string;
+  /** When the server accepted it (ms since the epoch). */
+  readonly at: number;
+  readonly protocol: ComplianceProtocol;
+  readonly sender: string;
+  readonly recipients: readonly string[];
+  readonly room: string | null;
+  readonly body: string | null;
+  readonly original: string;
+}
+
+export interface ComplianceSinkHealth {
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+/** The external compliance store (infra/compliance: PostgreSQL or an HTTP(S) webhook). */
+export interface ComplianceSink {
+  readonly kind: string;
+  /** Durable in the sink once it resolves; the same id twice is kept once. Rejects when unreachable. */
+  record(entry: ComplianceRecord): Promise<void>;
+  health(): Promise<ComplianceSinkHealth>;
+  close(): Promise<void>;
+}
+
+/** A record the sink did not take, waiting in the durable retry queue (table compliance_queue). */
+export interface QueuedComplianceRecord {
+  readonly id: string;
+  readonly queuedAt: number;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly record: ComplianceRecord;
+}
+
+export interface ComplianceQueueStore {
+  /** Durable once it resolves; a second enqueue of the same id is ignored. */
+  enqueue(entry: QueuedComplianceRecord): Promise<void>;
+  /** Up to `limit` entries due at `now`, by (nextAttemptAt, id). */
+  due(now: number, limit: number): Promise<QueuedComplianceRecord[]>;
+  /** The earliest nextAttemptAt, or null when the queue is empty. */
+  nextAttemptAt(): Promise<number | null>;
+  reschedule(id: string, attempts: number, nextAttemptAt: number): Promise<void>;
+  remove(id: string): Promise<boolean>;
+  count(): Promise<number>;
+}
+
 // ---------------------------------------------------------------- the store as a whole
 
 export interface StoreHealth {
@@ -570,10 +684,13 @@ export interface StoreTransaction {
   readonly location: LocationStore;
   readonly lastActivity: LastActivityStore;
   readonly presence: PresenceStore;
+  readonly rooms: RoomStore;
 }
 
 export interface Store extends StoreTransaction {
   readonly kind: StoreKind;
+  /** SPEC M7: the compliance retry queue (outside transactions). */
+  readonly complianceQueue: ComplianceQueueStore;
   /**
    * Runs `work` atomically: if it throws, nothing it wrote stays. Transactions do not nest;
    * inside, use only the stores handed to `work`.

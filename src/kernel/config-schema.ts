@@ -81,6 +81,27 @@ export const KernelConfigSchema = Type.Object(
         description: 'XEP-0313/XEP-0059: the most messages one history page returns',
       }),
     }),
+    compliance: section({
+      sink: Type.Union([Type.Literal('none'), Type.Literal('postgres'), Type.Literal('webhook')], {
+        default: 'none',
+        description: 'SPEC M7: where a copy of every message goes (docs/compliance.md)',
+      }),
+      url: Type.String({
+        default: '',
+        description: 'postgres:// URL of the compliance database, or the webhook http(s):// URL',
+      }),
+      required: Type.Boolean({
+        default: false,
+        description: 'true: refuse messages while the sink is unreachable; false: queue and retry',
+      }),
+      timeoutMs: Type.Integer({ default: 5000, minimum: 100, maximum: 120_000 }),
+      retryMaxMs: Type.Integer({
+        default: 60_000,
+        minimum: 100,
+        maximum: 3_600_000,
+        description: 'the longest wait between retries of queued messages',
+      }),
+    }),
     log: section({
       level: Type.Union(
         ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -110,6 +131,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, string>> = {
   HERALD_SIP_PORT: 'sip.port',
   HERALD_SIPS_PORT: 'sip.tlsPort',
   HERALD_LOG_LEVEL: 'log.level',
+  HERALD_COMPLIANCE_URL: 'compliance.url',
 };
 
 /** `HERALD_*` variables that are not configuration keys. */

@@ -4,15 +4,18 @@ import { userJid } from '../core/address/jid.js';
 import { ArchiveService } from '../core/archive/archive-service.js';
 import { CalendarService } from '../core/calendar/calendar-service.js';
 import { CallRegistry } from '../core/calls/call-registry.js';
+import { complianceRoomArchiver } from '../core/compliance/compliance-room-archiver.js';
+import { ComplianceService } from '../core/compliance/compliance-service.js';
 import { DirectoryService } from '../core/directory/directory-service.js';
 import { UploadService } from '../core/files/upload-service.js';
 import { AccountService } from '../core/identity/account-service.js';
 import { AuthService } from '../core/identity/auth-service.js';
 import { MessageService } from '../core/messaging/message-service.js';
 import { PepService } from '../core/pep/pep-service.js';
-import type { PasswordHasher, SessionRegistry, Store } from '../core/ports.js';
+import type { ComplianceSink, PasswordHasher, SessionRegistry, Store } from '../core/ports.js';
 import { ManualStatusService } from '../core/presence/manual-status.js';
 import { PresenceService } from '../core/presence/presence-service.js';
+import { StoreRoomArchiver } from '../core/rooms/room-archiver.js';
 import { RoomService } from '../core/rooms/room-service.js';
 import { BlockService } from '../core/roster/block-service.js';
 import { RosterEffectsRelay } from '../core/roster/roster-effects-relay.js';
@@ -46,6 +49,8 @@ export interface CoreServices {
   readonly calls: CallRegistry;
   /** XEP-0045 group chat rooms on conference.<domain>. */
   readonly rooms: RoomService;
+  /** SPEC M7: the compliance sink and its retry queue; null when `compliance.sink` is 'none'. */
+  readonly compliance: ComplianceService | null;
 }
 
 export function createCoreServices(input: {
@@ -54,6 +59,9 @@ export function createCoreServices(input: {
   clock: Clock;
   ids: IdSource;
   hasher?: PasswordHasher | undefined;
+  /** SPEC M7: opened by the server from the `compliance` section (infra/compliance). */
+  complianceSink?: ComplianceSink | null;
+  onComplianceError?: (error: unknown) => void;
 }): CoreServices {
   const { store, config, clock, ids } = input;
   const accounts = new AccountService({
@@ -83,12 +91,25 @@ export function createCoreServices(input: {
     retentionDays: config.archive.retentionDays,
     maxPageSize: config.archive.maxPageSize,
   });
+  const compliance = input.complianceSink
+    ? new ComplianceService({
+        sink: input.complianceSink,
+        queue: store.complianceQueue,
+        clock,
+        required: config.compliance.required,
+        retryMaxMs: config.compliance.retryMaxMs,
+        retryBaseMs: Math.min(1000, config.compliance.retryMaxMs),
+        onSinkError: input.onComplianceError,
+        onQueueError: input.onComplianceError,
+      })
+    : null;
   const messages = new MessageService({
     store,
     clock,
     ids,
     sessions,
     archive,
+    ...(compliance ? { compliance } : {}),
     domain: config.domain,
     policy: config.messaging.forkPolicy,
     offlineQuota: config.messaging.offlineQuota,
@@ -106,6 +127,13 @@ export function createCoreServices(input: {
       isBlocked: (userId, address) => blocks.isBlocked(userId, address),
     },
   });
+  const storeArchiver = new StoreRoomArchiver({
+    store: store.rooms,
+    ids,
+    maxPageSize: config.archive.maxPageSize,
+  });
+  // SPEC M7: room messages reach the compliance sink too, under the same policy as 1:1 ones.
+  const roomArchiver = compliance ? complianceRoomArchiver(storeArchiver, compliance, ids) : storeArchiver;
   return {
     accounts,
     auth,
@@ -123,6 +151,14 @@ export function createCoreServices(input: {
     manualStatus: new ManualStatusService({ store: store.presence, clock, presence }),
     calendar: new CalendarService({ store: store.presence, clock, presence, read: httpCalendarReader() }),
     calls: new CallRegistry({ clock }),
-    rooms: new RoomService({ serviceDomain: `conference.${config.domain}`, clock, ids }),
+    // XEP-0045 §10.1.3 persistent rooms in the store; XEP-0313 §5 each room's own archive.
+    rooms: new RoomService({
+      serviceDomain: `conference.${config.domain}`,
+      clock,
+      ids,
+      store: store.rooms,
+      archiver: roomArchiver,
+    }),
+    compliance,
   };
 }

@@ -35,6 +35,7 @@ import {
 } from '../core/service-keys.js';
 import { buildHttpApp } from '../http/http-app.js';
 import { HttpRouteRegistry, httpRoutesKey } from '../http/http-routes.js';
+import { openComplianceSink } from '../infra/compliance/open-compliance-sink.js';
 import { openStore } from '../infra/store/open-store.js';
 import { loadOrCreateTlsCredentials } from '../infra/tls/tls-credentials.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
@@ -121,7 +122,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   try {
-    const core = createCoreServices({ store, config, clock, ids, hasher: options.hasher });
+    // SPEC M7: the compliance sink; its errors name no URL or credentials (infra/compliance).
+    const complianceSink = openComplianceSink(config.compliance);
+    if (complianceSink) cleanups.push(() => complianceSink.close());
+    const complianceLog = log.child({ component: 'compliance' });
+    const core = createCoreServices({
+      store,
+      config,
+      clock,
+      ids,
+      hasher: options.hasher,
+      complianceSink,
+      onComplianceError: (error) =>
+        complianceLog.warn(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'compliance sink failed',
+        ),
+    });
     const { accounts, auth, directory } = core;
     cleanups.push(async () => core.presence.close());
     // Manual status survives a restart; calendars are polled while the server runs (SPEC I1).
@@ -129,9 +146,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     core.calendar.useLogger(log.child({ component: 'calendar' }));
     void core.calendar.start();
     cleanups.push(async () => core.calendar.stop());
+    // XEP-0045 §10.1.3: persistent rooms come back unlocked and empty, with their archive.
+    const roomLog = log.child({ component: 'rooms' });
+    core.rooms.setStoreErrorHandler((error, room) =>
+      roomLog.error({ err: error, room }, 'storing a room failed'),
+    );
+    const roomsLoaded = await core.rooms.load();
+    if (roomsLoaded.skipped.length > 0)
+      roomLog.warn({ skipped: roomsLoaded.skipped }, 'stored rooms with an invalid configuration skipped');
+    cleanups.push(() => core.rooms.flush());
     // SPEC M5: archive retention.
     core.archive.start();
     cleanups.push(async () => core.archive.stop());
+    if (core.compliance) {
+      const compliance = core.compliance;
+      await compliance.start();
+      cleanups.push(async () => compliance.stop());
+      complianceLog.info(
+        {
+          sink: config.compliance.sink,
+          required: config.compliance.required,
+          queued: await compliance.pending(),
+        },
+        'compliance archive on',
+      );
+    }
     const demo = options.demo
       ? await applyDemoData(
           { accounts, directory, roster: core.roster, domain: config.domain },

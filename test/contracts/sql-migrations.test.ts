@@ -159,6 +159,9 @@ const TABLES = [
   'last_logouts',
   'manual_statuses',
   'calendar_sources',
+  'rooms',
+  'room_affiliations',
+  'room_archive',
 ];
 
 for (const target of targets) {
@@ -174,6 +177,7 @@ for (const target of targets) {
           '0006-pep-roster-groups',
           '0008-archive',
           '0009-presence',
+          '0010-rooms',
         ]);
         assert.deepEqual(await migrateToLatest(db, kind), ALL);
         assert.deepEqual(await migrateToLatest(db, kind), []);

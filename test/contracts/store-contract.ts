@@ -12,6 +12,7 @@ import { describeLocationContract } from './store-contract-location.js';
 import { describeOfflineContract } from './store-contract-offline.js';
 import { describePepContract } from './store-contract-pep.js';
 import { describePresenceContract } from './store-contract-presence.js';
+import { describeRoomContract } from './store-contract-rooms.js';
 import { describeRosterContract } from './store-contract-roster.js';
 import { describeStoreWideContract } from './store-contract-transactions.js';
 import type { OpenStoreFixture } from './store-fixtures.js';
@@ -40,6 +41,7 @@ export function describeStoreContract(
     describeLocationContract(open);
     describeLastActivityContract(open);
     describePresenceContract(open);
+    describeRoomContract(open);
     describeStoreWideContract(open);
   });
 }

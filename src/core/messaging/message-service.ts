@@ -12,6 +12,8 @@ import { HeraldError, invalid, isHeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
 import { type BareJid, jidDomain, jidLocal } from '../address/jid.js';
 import type { ArchiveService } from '../archive/archive-service.js';
+import { complianceRecordOf } from '../compliance/compliance-policy.js';
+import type { ComplianceService } from '../compliance/compliance-service.js';
 import type {
   Endpoint,
   EndpointProtocol,
@@ -48,6 +50,8 @@ export interface MessageServiceOptions {
   readonly archive?: ArchiveService;
   /** Told when archiving a delivered message failed (the message itself went through). */
   readonly onArchiveError?: (error: unknown) => void;
+  /** SPEC M7: every 1:1 message with a body goes to the compliance sink before it is delivered. */
+  readonly compliance?: ComplianceService;
 }
 
 /** What became of a message; the adapter answers the sender from it. */
@@ -63,7 +67,9 @@ export type SendResult =
       readonly condition: 'service-unavailable' | 'resource-constraint';
       readonly rule: DeliveryRule | 'XEP-0160 §2';
     }
-  | { readonly kind: 'dropped'; readonly rule: DeliveryRule };
+  | { readonly kind: 'dropped'; readonly rule: DeliveryRule }
+  /** SPEC M7, compliance.required: the sink is unreachable, so the message was not accepted. */
+  | { readonly kind: 'refused'; readonly reason: 'compliance-unavailable' };
 
 export const DEFAULT_OFFLINE_QUOTA = 1000;
 const MAX_OFFLINE_PAGE = 500;
@@ -122,6 +128,19 @@ export class MessageService {
     const message: ChatMessage = isArchived
       ? { ...original, stanzaId: { by: original.to.address, id: this.#o.ids.next() } }
       : original;
+    // SPEC M7: the sink's copy first, so that with `required` nothing is delivered it lacks.
+    if (
+      this.#o.compliance !== undefined &&
+      recipient !== undefined &&
+      message.body !== null &&
+      message.type !== 'error'
+    ) {
+      const record = complianceRecordOf(message, message.stanzaId?.id ?? this.#o.ids.next(), [
+        message.to.address,
+      ]);
+      if ((await this.#o.compliance.capture(record)) === 'refused')
+        return { kind: 'refused', reason: 'compliance-unavailable' };
+    }
     const result = await this.#route(message, recipient);
     if (isArchived && recipient !== undefined && (result.kind === 'delivered' || result.kind === 'stored'))
       await this.#archive(message, recipient).catch((error: unknown) => this.#o.onArchiveError?.(error));

@@ -7,8 +7,9 @@
 import type { Clock } from '../../kernel/clock.js';
 import { HeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
-import type { UserId } from '../ports.js';
-import type { RoomArchiver } from './room-archiver.js';
+import type { PageRequest } from '../archive/archive-service.js';
+import type { ArchiveFilter, RoomAffiliationRecord, RoomRecord, RoomStore, UserId } from '../ports.js';
+import type { RoomArchivePage, RoomArchiver } from './room-archiver.js';
 import {
   type Affiliation,
   affiliationChangeRefusal,
@@ -137,9 +138,12 @@ export interface Room {
   locked: boolean;
   subject: { text: string; nick: string } | null;
   readonly affiliations: Map<string, Affiliation>;
+  /** §9.1/§9.3: the reason given with an affiliation, kept with it. */
+  readonly affiliationReasons: Map<string, string>;
   readonly occupants: Map<string, Occupant>;
   readonly history: HistoryEntry[];
   readonly createdBy: UserId;
+  readonly createdAt: number;
 }
 
 export interface RoomItem {
@@ -202,7 +206,25 @@ export interface RoomServiceOptions {
   readonly ids: IdSource;
   readonly limits?: Partial<RoomLimits>;
   readonly archiver?: RoomArchiver;
+  /** Where persistent rooms are kept (XEP-0045 §10.1.3); without one rooms live in memory only. */
+  readonly store?: RoomStore;
+  /** A write to the store failed (the room stays as it is in memory). */
+  readonly onStoreError?: (error: unknown, roomJid: string) => void;
 }
+
+/** A stored configuration checked field by field; null if it is not a room configuration. */
+function configFromJson(json: Readonly<Record<string, unknown>>): RoomConfig | null {
+  const out: Record<string, unknown> = {};
+  for (const [field, fallback] of Object.entries(defaultRoomConfig)) {
+    const value = json[field] ?? fallback;
+    if (typeof value !== typeof fallback) return null;
+    out[field] = value;
+  }
+  const config = out as unknown as RoomConfig;
+  return config.whois === 'anyone' || config.whois === 'moderators' ? config : null;
+}
+
+const STORED_AFFILIATIONS = new Set<Affiliation>(['owner', 'admin', 'member', 'outcast']);
 
 const ROOM_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
@@ -213,6 +235,13 @@ export class RoomService {
   readonly #clock: Clock;
   readonly #ids: IdSource;
   #archiver: RoomArchiver | undefined;
+  readonly #store: RoomStore | undefined;
+  #onStoreError: (error: unknown, roomJid: string) => void;
+  /** Rooms that have a row in the store. */
+  readonly #stored = new Set<string>();
+  /** Store writes run one after another, in the order the changes happened. */
+  #writes: Promise<void> = Promise.resolve();
+  #writeFailed = false;
 
   constructor(options: RoomServiceOptions) {
     this.serviceDomain = options.serviceDomain;
@@ -220,6 +249,171 @@ export class RoomService {
     this.#clock = options.clock;
     this.#ids = options.ids;
     this.#archiver = options.archiver;
+    this.#store = options.store;
+    this.#onStoreError = options.onStoreError ?? (() => undefined);
+  }
+
+  #write(roomJid: string, task: (store: RoomStore) => Promise<unknown>): void {
+    const store = this.#store;
+    if (!store) return;
+    this.#writes = this.#writes.then(
+      () => task(store).then(() => undefined),
+      () => undefined,
+    );
+    this.#writes = this.#writes.catch((error: unknown) => {
+      this.#writeFailed = true;
+      this.#onStoreError(error, roomJid);
+    });
+  }
+
+  /** Where failed store writes are reported (the server logs them). */
+  setStoreErrorHandler(handler: (error: unknown, roomJid: string) => void): void {
+    this.#onStoreError = handler;
+  }
+
+  /** Resolves when every change so far is in the store (the adapter awaits it before answering). */
+  async flush(): Promise<void> {
+    await this.#writes;
+    if (this.#writeFailed) {
+      this.#writeFailed = false;
+      throw new RoomError('service-unavailable', 'the room could not be stored; try again');
+    }
+  }
+
+  #record(room: Room): RoomRecord {
+    const affiliations: RoomAffiliationRecord[] = [];
+    for (const [jid, affiliation] of room.affiliations)
+      if (affiliation !== 'none')
+        affiliations.push({ jid, affiliation, reason: room.affiliationReasons.get(jid) ?? null });
+    return {
+      jid: room.jid,
+      config: { ...room.config },
+      subject: room.subject ? { ...room.subject } : null,
+      createdBy: room.createdBy,
+      createdAt: room.createdAt,
+      affiliations,
+    };
+  }
+
+  /**
+   * Write-through: a persistent room (§10.1.3) is stored whole after every change of its
+   * configuration, affiliations or subject; a temporary room never is, and one that was
+   * persistent loses its row once it is empty (and with it, its archive).
+   */
+  #persist(room: Room): void {
+    if (room.config.persistent && !room.locked) {
+      this.#stored.add(room.jid);
+      const record = this.#record(room);
+      this.#write(room.jid, (store) => store.put(record));
+    } else if (room.occupants.size === 0) this.#forget(room.jid);
+    else if (this.#stored.has(room.jid)) {
+      // Turned temporary while occupied: the row says so, and goes when the room empties (or,
+      // should the server stop first, when it is loaded).
+      const record = this.#record(room);
+      this.#write(room.jid, (store) => store.put(record));
+    }
+  }
+
+  #forget(roomJid: string): void {
+    if (this.#stored.delete(roomJid)) this.#write(roomJid, (store) => store.delete(roomJid));
+    else if (this.#archiver) this.#write(roomJid, (store) => store.deleteMessages(roomJid));
+  }
+
+  /**
+   * Loads the stored persistent rooms at start: unlocked, without occupants, their history the
+   * newest archived messages. A row whose configuration does not validate is skipped and named.
+   */
+  async load(): Promise<{ loaded: number; skipped: string[] }> {
+    const store = this.#store;
+    if (!store) return { loaded: 0, skipped: [] };
+    const skipped: string[] = [];
+    let loaded = 0;
+    for (const record of await store.list()) {
+      const jid = record.jid.toLowerCase();
+      let config = configFromJson(record.config);
+      try {
+        if (config) config = this.validateConfig(config);
+      } catch {
+        config = null;
+      }
+      if (config && !config.persistent) {
+        // A room turned temporary that had occupants when the server stopped: empty now, so gone.
+        await store.delete(jid);
+        continue;
+      }
+      const owners = record.affiliations.filter((a) => a.affiliation === 'owner');
+      if (!config || owners.length === 0 || !jid.endsWith(`@${this.serviceDomain}`)) {
+        skipped.push(jid);
+        continue;
+      }
+      const room: Room = {
+        jid,
+        config,
+        locked: false,
+        subject: record.subject ? { ...record.subject } : null,
+        affiliations: new Map(),
+        affiliationReasons: new Map(),
+        occupants: new Map(),
+        history: [],
+        createdBy: record.createdBy,
+        createdAt: record.createdAt,
+      };
+      for (const a of record.affiliations) {
+        if (!STORED_AFFILIATIONS.has(a.affiliation)) continue;
+        room.affiliations.set(a.jid, a.affiliation);
+        if (a.reason !== null) room.affiliationReasons.set(a.jid, a.reason);
+      }
+      if (config.historyLength > 0) {
+        const newest = await store.listMessages(jid, {}, { order: 'desc', limit: config.historyLength });
+        for (const m of newest.reverse())
+          if (m.body !== null)
+            room.history.push({
+              nick: m.nick,
+              from: `${jid}/${m.nick}`,
+              body: m.body,
+              stanzaId: m.id,
+              at: m.at,
+            });
+      }
+      this.#rooms.set(jid, room);
+      this.#stored.add(jid);
+      loaded++;
+    }
+    return { loaded, skipped };
+  }
+
+  /**
+   * XEP-0313 §5 "Querying a MUC archive": a page of the room's archive for a requester who may
+   * read it (mayReadArchive); item-not-found for no room, forbidden otherwise.
+   */
+  async archivePage(input: {
+    roomJid: string;
+    bare: string;
+    full: string;
+    filter: ArchiveFilter;
+    page: PageRequest;
+  }): Promise<RoomArchivePage> {
+    const room = this.room(input.roomJid);
+    if (!room || room.locked) throw new RoomError('item-not-found', 'no such room');
+    if (!this.mayReadArchive(room, input.bare, input.full))
+      throw new RoomError(
+        'forbidden',
+        'only occupants (or members of a members-only room) may read its archive',
+      );
+    const query = this.#archiver?.query?.bind(this.#archiver);
+    if (!query) throw new RoomError('service-unavailable', 'this room has no archive');
+    return query(room.jid, input.filter, input.page);
+  }
+
+  /**
+   * XEP-0313 §5: who may query a room's archive — an occupant, or in a members-only room a
+   * member (owners and admins included); never an outcast.
+   */
+  mayReadArchive(room: Room, bare: string, full: string): boolean {
+    const affiliation = this.affiliationOf(room, bare);
+    if (affiliation === 'outcast') return false;
+    if (this.occupantByFull(room, full)) return true;
+    return room.config.membersOnly && affiliation !== 'none';
   }
 
   readonly #sinks = new Set<(effects: readonly RoomEffect[]) => void>();
@@ -300,9 +494,11 @@ export class RoomService {
       locked,
       subject: null,
       affiliations: new Map([[owner.bare, 'owner']]),
+      affiliationReasons: new Map(),
       occupants: new Map(),
       history: [],
       createdBy: owner.userId,
+      createdAt: this.#clock.now(),
     };
     this.#rooms.set(jid, room);
     return room;
@@ -481,7 +677,10 @@ export class RoomService {
       });
     room.occupants.delete(occupant.nick.toLowerCase());
     // §10.1.1 (temporary rooms): destroyed when the last occupant leaves.
-    if (room.occupants.size === 0 && !room.config.persistent) this.#rooms.delete(room.jid);
+    if (room.occupants.size === 0 && !room.config.persistent) {
+      this.#rooms.delete(room.jid);
+      this.#forget(room.jid);
+    }
     return effects;
   }
 
@@ -519,6 +718,7 @@ export class RoomService {
       if (!maySetSubject(occupant.role, room.config.changeSubject))
         throw new RoomError('forbidden', 'you may not change the subject');
       room.subject = { text: input.subject, nick: occupant.nick };
+      this.#persist(room);
       return [...room.occupants.values()].map((o) => ({
         kind: 'message' as const,
         to: o.actor.full,
@@ -540,9 +740,11 @@ export class RoomService {
             roomJid: room.jid,
             nick: occupant.nick,
             senderUserId: occupant.actor.userId,
+            senderBare: occupant.actor.bare,
             body: input.body ?? null,
             stanza: input.stanza,
             at,
+            recipients: [...new Set([...room.occupants.values()].map((o) => o.actor.bare))],
           })
         ).id
       : this.#ids.next();
@@ -598,8 +800,10 @@ export class RoomService {
       throw new RoomError('forbidden', 'you may not invite to this room');
     if (this.affiliationOf(room, input.invitee) === 'outcast')
       throw new RoomError('forbidden', 'that user is banned');
-    if (room.config.membersOnly && this.affiliationOf(room, input.invitee) === 'none')
+    if (room.config.membersOnly && this.affiliationOf(room, input.invitee) === 'none') {
       room.affiliations.set(input.invitee, 'member');
+      this.#persist(room);
+    }
     return [
       {
         kind: 'invite',
@@ -678,6 +882,9 @@ export class RoomService {
     }
     if (input.affiliation === 'none') room.affiliations.delete(input.jid);
     else room.affiliations.set(input.jid, input.affiliation);
+    if (input.affiliation !== 'none' && input.reason) room.affiliationReasons.set(input.jid, input.reason);
+    else room.affiliationReasons.delete(input.jid);
+    this.#persist(room);
     const by = this.occupantByFull(room, input.actor.full)?.nick ?? input.actor.bare;
     const effects: RoomEffect[] = [];
     for (const target of [...room.occupants.values()]) {
@@ -717,6 +924,7 @@ export class RoomService {
     room.config = this.validateConfig({ ...room.config, ...changes });
     while (room.history.length > room.config.historyLength) room.history.shift();
     room.locked = false;
+    this.#persist(room);
   }
 
   validateConfig(config: RoomConfig): RoomConfig {
@@ -744,6 +952,7 @@ export class RoomService {
     if (!room) throw new RoomError('item-not-found', 'no such room');
     if (this.affiliationOf(room, asker) !== 'owner') throw new RoomError('forbidden', 'owners only');
     this.#rooms.delete(room.jid);
+    this.#forget(room.jid);
     return [...room.occupants.values()].map((o) => ({
       kind: 'presence' as const,
       to: o.actor.full,
@@ -788,6 +997,7 @@ export class RoomService {
       room.affiliations.set(peer, 'member');
       effects.push({ kind: 'invite', to: peer, roomJid, inviter: input.owner.bare, reason: input.name });
     }
+    this.#persist(room);
     return { roomJid, effects };
   }
 }

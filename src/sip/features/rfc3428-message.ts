@@ -39,6 +39,9 @@ export function statusOf(result: SendResult): { status: number; reason: string }
         : { status: 404, reason: 'Not Found' };
     case 'dropped':
       return { status: 480, reason: 'Temporarily Unavailable' };
+    case 'refused':
+      // SPEC M7 (compliance.required): not accepted while the archive is down; RFC 3261 §21.5.4.
+      return { status: 503, reason: 'Service Unavailable' };
     default: {
       const never: never = result;
       return never;

@@ -117,6 +117,14 @@ export const messagesModule = defineModule({
         return hub.replyError(session, stanza, 'service-unavailable');
       const result = await messages.send(message);
       await hub.hooks.notify(messageRouted, { session, stanza, original, to: target, result });
+      // SPEC M7 (compliance.required): not accepted, so the sender knows it did not go (RFC 6120 §8.3.3.19).
+      if (result.kind === 'refused')
+        hub.replyError(
+          session,
+          stanza,
+          'service-unavailable',
+          'compliance archive unavailable; message not accepted',
+        );
       if (result.kind === 'error')
         hub.replyError(
           session,

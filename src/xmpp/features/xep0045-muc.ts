@@ -5,6 +5,7 @@
  * muc#admin (§8, §9) and muc#owner (§10) IQs, and service discovery (§6).
  */
 import { type BareJid, bareJid, isBareJid, type Jid, jidResource } from '../../core/address/jid.js';
+import type { RoomMessageRecord } from '../../core/ports.js';
 import {
   type Affiliation,
   isAffiliation,
@@ -16,8 +17,9 @@ import {
   type RoomService,
 } from '../../core/rooms/index.js';
 import { roomServiceKey } from '../../core/service-keys.js';
+import { isHeraldError } from '../../kernel/errors.js';
 import { defineModule } from '../../kernel/module.js';
-import { type Element, el, serialize } from '../../xml/index.js';
+import { Element, el, parseXml, serialize } from '../../xml/index.js';
 import { NS_DELAY, NS_DISCO_INFO, NS_DISCO_ITEMS } from '../namespaces.js';
 import type { StanzaErrorCondition } from '../wire/index.js';
 import { sessionEnding, unavailableReceived, type XmppHub, xmppHubKey } from '../xmpp-hub.js';
@@ -29,6 +31,8 @@ import {
   parseDataForm,
   parseFormBoolean,
 } from './xep0004-data-forms.js';
+import { NS_FORWARD } from './xep0280-carbon-copies.js';
+import { finElement, NS_MAM, parseMamQuery } from './xep0313-mam.js';
 import { NS_SID, withStanzaId } from './xep0359-stanza-ids.js';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
@@ -43,6 +47,43 @@ const actorOf = (session: XmppSession): RoomActor => ({
   bare: session.bare,
   full: session.jid,
 });
+
+const MAX_QUERY_ID = 128;
+
+/**
+ * XEP-0313 §5: one archived groupchat message as a MAM result from the room — the message as
+ * the room broadcast it, from the occupant JID, inside <forwarded/> with its XEP-0203 delay.
+ */
+function roomResult(record: RoomMessageRecord, to: string, queryId: string | undefined): Element {
+  const from = `${record.roomJid}/${record.nick}`;
+  const parsed =
+    record.payload.format === 'xmpp'
+      ? parseXml(record.payload.content, { namespaces: { '': 'jabber:client' } })
+      : null;
+  const original =
+    parsed instanceof Element && parsed.name === 'message'
+      ? parsed.withChildren(
+          parsed.children.filter(
+            (node) =>
+              typeof node === 'string' || !(node.is('stanza-id', NS_SID) || node.is('delay', NS_DELAY)),
+          ),
+        )
+      : el('message', {}, record.body === null ? undefined : el('body', record.body));
+  return el(
+    'message',
+    { from: record.roomJid, to },
+    el(
+      'result',
+      { xmlns: NS_MAM, queryid: queryId, id: record.id },
+      el(
+        'forwarded',
+        { xmlns: NS_FORWARD },
+        el('delay', { xmlns: NS_DELAY, stamp: new Date(record.at).toISOString() }),
+        original.withAttrs({ xmlns: 'jabber:client', from, to: undefined, type: 'groupchat' }),
+      ),
+    ),
+  );
+}
 
 /** Renders the service's effects as stanzas to this node's sessions. */
 export function renderRoomEffect(hub: XmppHub, effect: RoomEffect, original?: Element): void {
@@ -292,6 +333,8 @@ export const mucModule = defineModule({
         c.whois === 'anyone' ? 'muc_nonanonymous' : 'muc_semianonymous',
         NS_DISCO_INFO,
         'urn:xmpp:sid:0',
+        // XEP-0313 §5: the room keeps an archive its occupants (members) may query.
+        NS_MAM,
       ];
       return el(
         'query',
@@ -365,6 +408,7 @@ export const mucModule = defineModule({
         if (!rooms.room(roomJid)) return hub.replyError(session, iq, 'item-not-found');
         return answer(session, iq, el('query', { xmlns: NS_DISCO_ITEMS }));
       }
+      if (ns === NS_MAM) return handleMam(session, iq, roomJid, payload);
       if (ns === NS_MUC_OWNER) {
         const room = rooms.room(roomJid);
         if (!room) return hub.replyError(session, iq, 'item-not-found');
@@ -375,6 +419,7 @@ export const mucModule = defineModule({
         const destroy = payload.getChild('destroy', NS_MUC_OWNER);
         if (destroy) {
           run(rooms.destroy(roomJid, session.bare, destroy.getChildText('reason') ?? undefined));
+          await rooms.flush();
           return answer(session, iq, null);
         }
         const x = payload.getChild('x', NS_DATA_FORMS);
@@ -386,6 +431,8 @@ export const mucModule = defineModule({
         }
         if (x.attr('type') !== 'submit') return hub.replyError(session, iq, 'bad-request');
         rooms.configure(roomJid, session.bare, configChanges(x)); // §10.1.2 an empty submit: instant room
+        // A persistent room's configuration is stored before the owner hears it took effect.
+        await rooms.flush();
         return answer(session, iq, null);
       }
       if (ns === NS_MUC_ADMIN) {
@@ -462,9 +509,62 @@ export const mucModule = defineModule({
           } else return hub.replyError(session, iq, 'bad-request');
         }
         run(effects);
+        await rooms.flush();
         return answer(session, iq, null);
       }
       return hub.replyError(session, iq, 'service-unavailable');
+    };
+
+    /**
+     * XEP-0313 §5 "Querying a MUC archive": the query addressed to the room's bare JID, parsed and
+     * paged (XEP-0059) as a user's archive query; results come from the room.
+     */
+    const handleMam = async (session: XmppSession, iq: Element, roomJid: string, payload: Element) => {
+      const type = iq.attr('type');
+      const room = rooms.room(roomJid);
+      if (!room || room.locked) return hub.replyError(session, iq, 'item-not-found');
+      if (!rooms.mayReadArchive(room, session.bare, session.jid))
+        return hub.replyError(session, iq, 'forbidden', 'join the room (or be a member) to read its archive');
+      if (type === 'get' && payload.name === 'query')
+        return answer(
+          session,
+          iq,
+          el(
+            'query',
+            { xmlns: NS_MAM },
+            dataForm('form', NS_MAM, [
+              { var: 'start', type: 'text-single', values: [] },
+              { var: 'end', type: 'text-single', values: [] },
+            ]),
+          ),
+        );
+      if (type !== 'set' || payload.name !== 'query') return hub.replyError(session, iq, 'bad-request');
+      const queryId = payload.attr('queryid');
+      if (queryId !== undefined && queryId.length > MAX_QUERY_ID)
+        return hub.replyError(session, iq, 'bad-request', 'queryid is too long');
+      const parsed = parseMamQuery(payload);
+      if (!parsed.ok) return hub.replyError(session, iq, 'bad-request', parsed.text);
+      if (parsed.filter.peer !== undefined)
+        return hub.replyError(session, iq, 'bad-request', "'with' is not supported on a room archive");
+      let page: Awaited<ReturnType<RoomService['archivePage']>>;
+      try {
+        page = await rooms.archivePage({
+          roomJid,
+          bare: session.bare,
+          full: session.jid,
+          filter: parsed.filter,
+          page: parsed.page,
+        });
+      } catch (error) {
+        // §4.3.2 / XEP-0059 §2.6: an after/before id that is not in the archive.
+        if (isHeraldError(error, 'HERALD_ERR_NOT_FOUND') && !(error instanceof RoomError))
+          return hub.replyError(session, iq, 'item-not-found', 'no such message in the archive');
+        if (isHeraldError(error, 'HERALD_ERR_VALIDATION') && !(error instanceof RoomError))
+          return hub.replyError(session, iq, 'bad-request', error.message);
+        throw error;
+      }
+      for (const record of page.items) session.send(roomResult(record, session.jid, queryId));
+      return answer(session, iq, finElement({ ...page, items: [] }, queryId));
     };
 
     const handlePresence = async (session: XmppSession, stanza: Element, to: Jid): Promise<void> => {
@@ -518,7 +618,8 @@ export const mucModule = defineModule({
             }),
           );
         }
-        return run(effects);
+        run(effects);
+        return rooms.flush();
       }
       if (type !== 'groupchat') return hub.replyError(session, stanza, 'bad-request');
       const body = stanza.getChildText('body');

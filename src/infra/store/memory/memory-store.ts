@@ -7,12 +7,14 @@ import type {
   AccountStore,
   ArchiveStore,
   BlockListStore,
+  ComplianceQueueStore,
   DirectoryStore,
   LastActivityStore,
   LocationStore,
   OfflineStore,
   PepStore,
   PresenceStore,
+  RoomStore,
   RosterStore,
   Store,
   StoreHealth,
@@ -22,12 +24,14 @@ import { StoreGuard } from '../store-guard.js';
 import { MemoryAccountStore } from './memory-account-store.js';
 import { MemoryArchiveStore } from './memory-archive-store.js';
 import { MemoryBlockListStore } from './memory-block-list-store.js';
+import { MemoryComplianceQueueStore } from './memory-compliance-queue-store.js';
 import { MemoryDirectoryStore } from './memory-directory-store.js';
 import { MemoryLastActivityStore } from './memory-last-activity-store.js';
 import { MemoryLocationStore } from './memory-location-store.js';
 import { MemoryOfflineStore } from './memory-offline-store.js';
 import { MemoryPepStore } from './memory-pep-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
+import { MemoryRoomStore } from './memory-room-store.js';
 import { MemoryRosterStore } from './memory-roster-store.js';
 import { emptyTables, type MemoryTables, snapshotTables } from './memory-tables.js';
 
@@ -66,6 +70,8 @@ export class MemoryStore implements Store {
   readonly location: LocationStore;
   readonly lastActivity: LastActivityStore;
   readonly presence: PresenceStore;
+  readonly rooms: RoomStore;
+  readonly complianceQueue: ComplianceQueueStore;
   #committed: MemoryTables = emptyTables();
   readonly #queue = new SerialQueue();
   readonly #guard = new StoreGuard();
@@ -82,6 +88,8 @@ export class MemoryStore implements Store {
     this.location = this.#guard.outer(serialised(new MemoryLocationStore(committed), this.#queue));
     this.lastActivity = this.#guard.outer(serialised(new MemoryLastActivityStore(committed), this.#queue));
     this.presence = this.#guard.outer(serialised(new MemoryPresenceStore(committed), this.#queue));
+    this.rooms = this.#guard.outer(serialised(new MemoryRoomStore(committed), this.#queue));
+    this.complianceQueue = this.#guard.outer(serialised(new MemoryComplianceQueueStore(), this.#queue));
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -100,6 +108,7 @@ export class MemoryStore implements Store {
           location: bind(new MemoryLocationStore(tables)),
           lastActivity: bind(new MemoryLastActivityStore(tables)),
           presence: bind(new MemoryPresenceStore(tables)),
+          rooms: bind(new MemoryRoomStore(tables)),
         });
         this.#committed = draft;
         return result;

@@ -19,6 +19,8 @@ import type {
   PartitionRecord,
   PepItemRecord,
   PepNodeRecord,
+  RoomMessageRecord,
+  RoomRecord,
   RosterItemRecord,
   SipBindingRecord,
   StoredCredentials,
@@ -61,6 +63,12 @@ export interface MemoryTables {
   readonly manualStatuses: Map<UserId, ManualStatusRecord>;
   /** user → their calendar source (presence slot). */
   readonly calendarSources: Map<UserId, CalendarSourceRecord>;
+  /** room JID → the persistent room with its affiliations (replaced whole). */
+  readonly rooms: Map<string, RoomRecord>;
+  /** room JID → its archive ordered by (at, id); arrays are replaced, never mutated. */
+  readonly roomArchives: Map<string, readonly RoomMessageRecord[]>;
+  /** room archive id → its room. */
+  readonly roomMessageIds: Map<string, string>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -85,6 +93,9 @@ export function emptyTables(): MemoryTables {
     lastLogouts: new Map(),
     manualStatuses: new Map(),
     calendarSources: new Map(),
+    rooms: new Map(),
+    roomArchives: new Map(),
+    roomMessageIds: new Map(),
   };
 }
 
@@ -111,6 +122,9 @@ export function snapshotTables(tables: MemoryTables): MemoryTables {
     lastLogouts: new Map(tables.lastLogouts),
     manualStatuses: new Map(tables.manualStatuses),
     calendarSources: new Map(tables.calendarSources),
+    rooms: new Map(tables.rooms),
+    roomArchives: new Map(tables.roomArchives),
+    roomMessageIds: new Map(tables.roomMessageIds),
   };
 }
 

@@ -14,6 +14,7 @@ import { lastActivity } from './migrations/0005-last-activity.js';
 import { pepRosterGroups } from './migrations/0006-pep-roster-groups.js';
 import { archive } from './migrations/0008-archive.js';
 import { presence } from './migrations/0009-presence.js';
+import { rooms } from './migrations/0010-rooms.js';
 import { toStoreError } from './sql-errors.js';
 import type { Database, SqlKind } from './sql-schema.js';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0006-pep-roster-groups', build: pepRosterGroups },
   { name: '0008-archive', build: archive },
   { name: '0009-presence', build: presence },
+  { name: '0010-rooms', build: rooms },
 ];
 
 export const MIGRATION_TABLE = 'herald_migration';

@@ -204,6 +204,37 @@ export interface CalendarSourcesTable {
   updated_at: number;
 }
 
+/** Migration 0010: a persistent room (XEP-0045 §10.1.3); config is muc#roomconfig as JSON. */
+export interface RoomsTable {
+  jid: string;
+  config: string;
+  subject_text: string | null;
+  subject_nick: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+/** Migration 0010: one affiliation of a persistent room. */
+export interface RoomAffiliationsTable {
+  room_jid: string;
+  jid: string;
+  affiliation: string;
+  reason: string | null;
+}
+
+/** Migration 0010: one message of a room's archive (XEP-0313 §5). */
+export interface RoomArchiveTable {
+  id: string;
+  room_jid: string;
+  nick: string;
+  sender: string;
+  at: number;
+  body: string | null;
+  body_folded: string | null;
+  payload_format: string;
+  payload_content: string;
+}
+
 export interface Database {
   users: UsersTable;
   user_credentials: UserCredentialsTable;
@@ -227,6 +258,9 @@ export interface Database {
   last_logouts: LastLogoutsTable;
   manual_statuses: ManualStatusesTable;
   calendar_sources: CalendarSourcesTable;
+  rooms: RoomsTable;
+  room_affiliations: RoomAffiliationsTable;
+  room_archive: RoomArchiveTable;
 }
 
 export type SqlKind = 'sqlite' | 'postgres';

@@ -9,12 +9,14 @@ import type {
   AccountStore,
   ArchiveStore,
   BlockListStore,
+  ComplianceQueueStore,
   DirectoryStore,
   LastActivityStore,
   LocationStore,
   OfflineStore,
   PepStore,
   PresenceStore,
+  RoomStore,
   RosterStore,
   Store,
   StoreHealth,
@@ -26,6 +28,7 @@ import { migrateToLatest } from './migrate.js';
 import { SqlAccountStore } from './sql-account-store.js';
 import { SqlArchiveStore } from './sql-archive-store.js';
 import { SqlBlockListStore } from './sql-block-list-store.js';
+import { SqlComplianceQueueStore } from './sql-compliance-queue-store.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { toStoreError } from './sql-errors.js';
 import { SqlLastActivityStore } from './sql-last-activity-store.js';
@@ -33,6 +36,7 @@ import { SqlLocationStore } from './sql-location-store.js';
 import { SqlOfflineStore } from './sql-offline-store.js';
 import { SqlPepStore } from './sql-pep-store.js';
 import { SqlPresenceStore } from './sql-presence-store.js';
+import { SqlRoomStore } from './sql-room-store.js';
 import { SqlRosterStore } from './sql-roster-store.js';
 import { SqlRunner } from './sql-runner.js';
 import type { Database, SqlKind } from './sql-schema.js';
@@ -48,6 +52,8 @@ export class SqlStore implements Store {
   readonly location: LocationStore;
   readonly lastActivity: LastActivityStore;
   readonly presence: PresenceStore;
+  readonly rooms: RoomStore;
+  readonly complianceQueue: ComplianceQueueStore;
   readonly #db: Kysely<Database>;
   readonly #guard = new StoreGuard();
 
@@ -79,6 +85,8 @@ export class SqlStore implements Store {
     this.location = this.#guard.outer(new SqlLocationStore(runner));
     this.lastActivity = this.#guard.outer(new SqlLastActivityStore(runner));
     this.presence = this.#guard.outer(new SqlPresenceStore(runner));
+    this.rooms = this.#guard.outer(new SqlRoomStore(runner));
+    this.complianceQueue = this.#guard.outer(new SqlComplianceQueueStore(runner));
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -99,6 +107,7 @@ export class SqlStore implements Store {
               location: bind(new SqlLocationStore(runner)),
               lastActivity: bind(new SqlLastActivityStore(runner)),
               presence: bind(new SqlPresenceStore(runner)),
+              rooms: bind(new SqlRoomStore(runner)),
             });
           } catch (error) {
             isWorkError = true;

@@ -1,0 +1,2 @@
+export * from './compliance-policy.js';
+export * from './compliance-service.js';
