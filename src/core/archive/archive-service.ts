@@ -6,25 +6,13 @@
  * of copies were delivered; the id it gets is the XEP-0359 stanza-id clients dedupe by.
  */
 import type { Clock, TimerHandle } from '../../kernel/clock.js';
-import { invalid, notFound } from '../../kernel/errors.js';
+import { invalid } from '../../kernel/errors.js';
 import type { ArchivedMessageRecord, ArchiveFilter, Store, UserId } from '../ports.js';
+import { checkFilter, type Page, type PageRequest, pageArchive } from './rsm-paging.js';
 
-/** XEP-0059 §2.1: the client's page request. `before: true` = the last page (an empty <before/>). */
-export interface PageRequest {
-  readonly max?: number;
-  readonly after?: string;
-  readonly before?: string | true;
-}
-
-/** XEP-0059 §2.6 / XEP-0313 §4.3: the page, oldest first, and what the <fin/> says. */
-export interface ArchivePage {
-  readonly items: readonly ArchivedMessageRecord[];
-  readonly first: string | null;
-  readonly last: string | null;
-  readonly count: number;
-  /** XEP-0313 §4.3.1: true when this page reaches the end of the result set in its direction. */
-  readonly complete: boolean;
-}
+/** XEP-0059 §2.6 / XEP-0313 §4.3: a page of a user's archive. */
+export type ArchivePage = Page<ArchivedMessageRecord>;
+export type { PageRequest };
 
 export interface ArchiveServiceOptions {
   readonly store: Store;
@@ -41,8 +29,6 @@ export interface ArchiveServiceOptions {
 }
 
 const DAY_MS = 86_400_000;
-/** The longest full-text query accepted. */
-export const MAX_SEARCH_TEXT = 200;
 
 export class ArchiveService {
   readonly #o: ArchiveServiceOptions;
@@ -79,37 +65,16 @@ export class ArchiveService {
    */
   async query(userId: UserId, filter: ArchiveFilter, page: PageRequest = {}): Promise<ArchivePage> {
     checkFilter(filter);
-    const max = page.max ?? this.#defaultPage;
-    if (!Number.isSafeInteger(max) || max < 0) throw invalid('max must be a non-negative integer', 'max');
-    const limit = Math.min(max, this.#maxPage);
     const archive = this.#o.store.archive;
-    const cursor = async (id: string, field: string) => {
-      const found = await archive.get(userId, id);
-      if (!found) throw notFound(`no archived message ${id}`, field);
-      return { at: found.at, id: found.id };
-    };
-    const after = page.after !== undefined ? await cursor(page.after, 'after') : undefined;
-    const before = typeof page.before === 'string' ? await cursor(page.before, 'before') : undefined;
-    const count = await archive.count(userId, filter);
-    if (limit === 0) return { items: [], first: null, last: null, count, complete: count === 0 };
-    const backwards = page.before !== undefined;
-    // One more than asked tells whether the set goes on (XEP-0313 §4.3.1 'complete').
-    const fetched = await archive.list(userId, filter, {
-      after,
-      before,
-      order: backwards ? 'desc' : 'asc',
-      limit: limit + 1,
-    });
-    const complete = fetched.length <= limit;
-    const items = fetched.slice(0, limit);
-    if (backwards) items.reverse();
-    return {
-      items,
-      first: items[0]?.id ?? null,
-      last: items[items.length - 1]?.id ?? null,
-      count,
-      complete,
-    };
+    return pageArchive(
+      {
+        get: (id) => archive.get(userId, id),
+        count: () => archive.count(userId, filter),
+        list: (cursor) => archive.list(userId, filter, cursor),
+      },
+      page,
+      { defaultPage: this.#defaultPage, maxPage: this.#maxPage },
+    );
   }
 
   /** The user's conversations: each peer with their newest message, newest first. */
@@ -138,11 +103,4 @@ export class ArchiveService {
     this.#timer?.cancel();
     this.#timer = null;
   }
-}
-
-function checkFilter(filter: ArchiveFilter): void {
-  if (filter.start !== undefined && !Number.isFinite(filter.start)) throw invalid('bad start', 'start');
-  if (filter.end !== undefined && !Number.isFinite(filter.end)) throw invalid('bad end', 'end');
-  if (filter.text !== undefined && (filter.text.length === 0 || filter.text.length > MAX_SEARCH_TEXT))
-    throw invalid(`the search text must have 1..${MAX_SEARCH_TEXT} characters`, 'text');
 }

@@ -7,7 +7,7 @@
 import type { Clock } from '../../kernel/clock.js';
 import { HeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
-import type { PageRequest } from '../archive/archive-service.js';
+import type { PageRequest } from '../archive/rsm-paging.js';
 import type { ArchiveFilter, RoomAffiliationRecord, RoomRecord, RoomStore, UserId } from '../ports.js';
 import type { RoomArchivePage, RoomArchiver } from './room-archiver.js';
 import {
