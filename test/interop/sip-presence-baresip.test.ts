@@ -191,8 +191,30 @@ describe('SIP presence with baresip (RFC 3856, RFC 3903)', { skip }, () => {
       await a.contactsUntil(
         /Online.{0,40}bwb|bwb.{0,40}Online|Online.{0,40}ubwa|ubwb.{0,40}Online|Online.{0,20}ubwb/,
       );
+      // B's own PUBLISH must be in place before it goes offline: baresip sends two initial
+      // PUBLISHes (the first with <basic>unknown</basic>, refused 400), and one that has not yet
+      // been answered when `presence_offline` runs leaves baresip with no entity-tag to modify.
+      const bwb = await herald.server.store.accounts.findUserByName('bwb');
+      assert.ok(bwb);
+      const published = Date.now() + 10_000;
+      while (
+        !herald.server.presence.engine
+          .sourcesOf(bwb.id)
+          .some((s) => s.kind === 'client' && s.protocol === 'sip') &&
+        Date.now() < published
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok(
+        herald.server.presence.engine
+          .sourcesOf(bwb.id)
+          .some((s) => s.kind === 'client' && s.protocol === 'sip'),
+        `B's PUBLISH never reached the presence engine:\n${b.log.slice(-3000)}`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
       b.command('presence_offline');
-      await a.contactsUntil(/Offline.{0,40}ubwb|ubwb.{0,40}Offline/);
+      await a.contactsUntil(/Offline.{0,40}ubwb|ubwb.{0,40}Offline/).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n--- B's log ---\n${b.log.slice(-6000)}`);
+      });
       assert.match(readFileSync(join(work, 'A', 'accounts'), 'utf8'), /bwa@localhost/);
     } finally {
       a.stop();
