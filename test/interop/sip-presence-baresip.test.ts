@@ -5,111 +5,17 @@
  * Offline after B's `presence_offline` PUBLISH.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import xml from '@xmpp/xml';
 import { systemPrincipal } from '../../src/core/identity/principal.js';
-import { freePort } from '../support/free-port.js';
+import { Baresip, skipWithoutBaresip as skip } from '../support/baresip.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { allowSelfSigned, Inbox, xmppJs } from '../support/xmpp-clients.js';
 
-const run = promisify(execFile);
-const hasBaresip = spawnSync('which', ['baresip']).status === 0;
-const skip = hasBaresip || process.env.CI === 'true' ? false : 'baresip is not installed';
-const MK = '/work/shared/anchors/sip/interop/mk-baresip.sh';
 const DOMAIN = 'localhost';
-
-/** baresip colours its `contacts` answer (ANSI SGR sequences). */
-const ESC = String.fromCharCode(27);
-const stripAnsi = (text: string): string =>
-  text
-    .split(ESC)
-    .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, '')))
-    .join('');
-
-/** One baresip with its ctrl_tcp connection (netstring JSON). */
-class Baresip {
-  #child: ChildProcess | undefined;
-  #socket: Socket | undefined;
-  #buffer = '';
-  readonly replies: string[] = [];
-  #seq = 0;
-
-  constructor(
-    readonly dir: string,
-    readonly ctrlPort: number,
-  ) {}
-
-  async start(): Promise<void> {
-    this.#child = spawn('baresip', ['-s', '-f', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    this.#child.stdout?.on('data', (d: Buffer) => {
-      log += d.toString('utf8');
-      this.log = log;
-    });
-    const end = Date.now() + 10_000;
-    for (;;) {
-      try {
-        this.#socket = await new Promise<Socket>((resolve, reject) => {
-          const s = connect(this.ctrlPort, '127.0.0.1', () => resolve(s));
-          s.once('error', reject);
-        });
-        break;
-      } catch {
-        if (Date.now() > end) throw new Error('baresip ctrl_tcp did not open');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    this.#socket.on('data', (d: Buffer) => {
-      this.#buffer += d.toString('utf8');
-      for (;;) {
-        const colon = this.#buffer.indexOf(':');
-        if (colon < 0) return;
-        const length = Number(this.#buffer.slice(0, colon));
-        if (this.#buffer.length < colon + 1 + length + 1) return;
-        this.replies.push(this.#buffer.slice(colon + 1, colon + 1 + length));
-        this.#buffer = this.#buffer.slice(colon + 2 + length);
-      }
-    });
-  }
-
-  log = '';
-
-  command(line: string): void {
-    const space = line.indexOf(' ');
-    const message = JSON.stringify({
-      command: space < 0 ? line : line.slice(0, space),
-      params: space < 0 ? '' : line.slice(space + 1),
-      token: `t${this.#seq++}`,
-    });
-    this.#socket?.write(`${Buffer.byteLength(message)}:${message},`);
-  }
-
-  /** Asks `contacts` until the answer matches (bounded). */
-  async contactsUntil(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      this.replies.length = 0;
-      this.command('contacts');
-      await new Promise((r) => setTimeout(r, 300));
-      const found = this.replies.find((r) => pattern.test(stripAnsi(r)));
-      if (found) return found;
-    }
-    throw new Error(
-      `baresip contacts never matched ${pattern}: ${this.replies.join('\n')}\n${this.log.slice(-3000)}`,
-    );
-  }
-
-  stop(): void {
-    this.#socket?.destroy();
-    this.#child?.kill('SIGTERM');
-  }
-}
 
 describe('SIP presence with baresip (RFC 3856, RFC 3903)', { skip }, () => {
   let herald: TestServer;
@@ -138,25 +44,15 @@ describe('SIP presence with baresip (RFC 3856, RFC 3903)', { skip }, () => {
 
   it('A sees B Online once B approves on XMPP, then Offline after B’s PUBLISH', async () => {
     const proxy = `127.0.0.1:${herald.ports['sip-udp']}`;
-    const make = async (name: string, user: string, other: string) => {
-      let sipPort = await freePort();
-      if (sipPort % 2 === 1) sipPort -= 1; // baresip also binds sipPort + 1 (TLS)
-      const ctrl = await freePort();
-      const dir = join(work, name);
-      await run('bash', [
-        MK,
-        dir,
+    const make = (name: string, user: string, other: string) =>
+      Baresip.create({
+        dir: join(work, name),
         user,
-        `pw-${user}-secret`,
-        DOMAIN,
+        password: `pw-${user}-secret`,
+        domain: DOMAIN,
         proxy,
-        String(sipPort),
-        String(ctrl),
-        '',
-        other,
-      ]);
-      return new Baresip(dir, ctrl);
-    };
+        contacts: [other],
+      });
     const b = await make('B', 'bwb', 'bwa');
     const a = await make('A', 'bwa', 'bwb');
     await b.start();

@@ -44,9 +44,41 @@ const meeting = (start: number, end: number, summary = 'Weekly sync'): PresenceS
   updatedAt: NOW - MIN,
 });
 
+const registered = (id = 'desk-phone'): PresenceSource => ({
+  kind: 'registration',
+  id,
+  updatedAt: NOW - MIN,
+});
+
 describe('compose() — the presence rules (SPEC P1)', () => {
   const table: [string, PresenceSource[], Availability, string | null][] = [
     ['nothing at all → offline', [], 'offline', null],
+    ['only a registered SIP device → available (rule 9)', [registered()], 'available', 'registration'],
+    [
+      'an idle client beats a registered device (rule 8 before 9)',
+      [registered(), client('laptop', 'away')],
+      'away',
+      'client',
+    ],
+    [
+      'a registered device is someone there: a meeting counts (rule 6)',
+      [registered(), meeting(NOW - MIN, NOW + 30 * MIN)],
+      'in-a-meeting',
+      'calendar',
+    ],
+    [
+      'a registered device is someone there: manual DND counts (rule 3)',
+      [registered(), manual('dnd')],
+      'dnd',
+      'manual',
+    ],
+    ['a registered device on a call → on the phone', [registered(), line('on-call')], 'on-the-phone', 'line'],
+    [
+      'invisible: own view of a registered device is available (isInvisible for others)',
+      [registered(), manual('invisible')],
+      'available',
+      'registration',
+    ],
     ['one available client', [client('laptop', 'available')], 'available', 'client'],
     ['all clients idle → away', [client('laptop', 'away'), client('phone', 'away')], 'away', 'client'],
     [

@@ -13,8 +13,10 @@
  *  7. Manual "busy", then manual "away".
  *  8. The clients: any available → available; else any away → away (all idle → away); else
  *     extended away. A manual "available" yields to idle clients (auto-away), as Jabber does.
- *  9. Otherwise offline. Rules 3, 6 and 7 need at least one client online: a choice or a meeting
- *     of someone who is not there is not presence.
+ *  9. No client, but a registered SIP device (a desk phone that publishes nothing) → available:
+ *     the person can be reached.
+ * 10. Otherwise offline. Rules 3, 6 and 7 need someone there — a client online or a registered
+ *     device: a choice or a meeting of someone who is not there is not presence.
  *
  * The note is the manual note if there is one, else the winning source's, else the newest
  * client note. The result names the source that won.
@@ -72,6 +74,9 @@ export function compose(all: readonly PresenceSource[], now: number): ComposedPr
     .filter((s) => s.kind === 'client')
     .sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
   const lines = live.filter((s) => s.kind === 'line');
+  const registrations = live
+    .filter((s) => s.kind === 'registration')
+    .sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
   const meetings = live.flatMap((s) =>
     s.kind === 'calendar'
       ? s.busy.filter((b) => b.start <= now && now < b.end).map((b) => ({ source: s, b }))
@@ -92,7 +97,7 @@ export function compose(all: readonly PresenceSource[], now: number): ComposedPr
     until,
   });
 
-  const isOnline = clients.length > 0;
+  const isOnline = clients.length > 0 || registrations.length > 0;
   if (isOnline && manual?.availability === 'dnd') return result('dnd', manual, manual.note, manual.until);
   const dndClient = clients.find((c) => c.availability === 'dnd');
   if (dndClient) return result('dnd', dndClient, dndClient.note);
@@ -112,5 +117,7 @@ export function compose(all: readonly PresenceSource[], now: number): ComposedPr
       client,
       client.note ?? fallbackNote,
     );
+  const device = registrations[0];
+  if (device) return result('available', device);
   return result('offline', null, manual?.note ?? null);
 }

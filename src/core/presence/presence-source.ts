@@ -1,6 +1,7 @@
 /**
- * The sources a person's presence is composed from (SPEC P1): each logged-in client, each phone
- * line, the calendar, and the person's own choice. Plain data; compose() decides.
+ * The sources a person's presence is composed from (SPEC P1): each logged-in client, each
+ * registered SIP device, each phone line, the calendar, and the person's own choice. Plain data;
+ * compose() decides.
  */
 
 /** What a client says of its user (XMPP <show/>, SIP PIDF basic/RPID, the web client). */
@@ -25,6 +26,16 @@ export type PresenceSource =
       readonly updatedAt: number;
       /** A SIP PUBLISH/REGISTER expiry; null = until removed. */
       readonly expiresAt: number | null;
+    }
+  | {
+      /**
+       * A registered SIP device (RFC 3261 §10) that publishes no presence of its own: the person
+       * is reachable on it. The SIP adapter withdraws it while the user holds a PUBLISH.
+       */
+      readonly kind: 'registration';
+      /** The SIP endpoint (binding) id. */
+      readonly id: string;
+      readonly updatedAt: number;
     }
   | { readonly kind: 'line'; readonly id: string; readonly state: LineState; readonly updatedAt: number }
   | {

@@ -40,6 +40,8 @@ export interface PublishHandlerOptions {
   /** Publications one user may hold; more is 403. */
   readonly maxPerUser: number;
   readonly maxBodyBytes: number;
+  /** Told when a user's first publication appears or their last one goes. */
+  readonly onPublishersChanged?: (userId: UserId) => void;
 }
 
 /** RPID activities (RFC 4480 §3.2) as the client availability of a Herald presence source. */
@@ -62,6 +64,11 @@ export class PublishHandler {
 
   get size(): number {
     return this.#byEtag.size;
+  }
+
+  /** Whether the user holds a publication now (open or closed). */
+  hasPublications(userId: UserId): boolean {
+    return this.#perUser.has(userId);
   }
 
   close(): void {
@@ -150,6 +157,7 @@ export class PublishHandler {
       timer: undefined,
       source: null,
     };
+    const isFirst = !existing && !this.#perUser.has(user.id);
     if (existing) this.#byEtag.delete(existing.etag);
     else this.#perUser.set(user.id, (this.#perUser.get(user.id) ?? 0) + 1);
     // §6 step 8: every successful PUBLISH gets a fresh entity-tag.
@@ -177,6 +185,7 @@ export class PublishHandler {
       if (publication.source) this.#o.presence.update(user.id, publication.source);
       else this.#o.presence.remove(user.id, 'client', publication.sourceId);
     } else this.#refresh(publication);
+    if (isFirst) this.#o.onPublishersChanged?.(user.id);
     respond(200, 'OK', [
       { name: 'SIP-ETag', value: etag },
       { name: 'Expires', value: String(decision.seconds) },
@@ -198,5 +207,6 @@ export class PublishHandler {
     if (left > 0) this.#perUser.set(publication.ownerId, left);
     else this.#perUser.delete(publication.ownerId);
     this.#o.presence.remove(publication.ownerId, 'client', publication.sourceId);
+    if (left <= 0) this.#o.onPublishersChanged?.(publication.ownerId);
   }
 }

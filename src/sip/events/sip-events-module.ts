@@ -1,7 +1,7 @@
 /**
  * The SIP event framework (RFC 6665) with the `presence` package (RFC 3856) and PUBLISH (RFC 3903)
  * as one module: SUBSCRIBE and PUBLISH handlers on the SIP stack, the core PresenceService behind
- * them. Other packages (dialog) register with `sipEventServerKey`.
+ * them, and registered devices as presence sources (registration-presence.ts). Other packages (dialog) register with `sipEventServerKey`.
  */
 import { Type } from '@sinclair/typebox';
 import {
@@ -9,6 +9,7 @@ import {
   presenceServiceKey,
   rosterEffectsRelayKey,
   rosterServiceKey,
+  sessionRegistryKey,
   storeKey,
 } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
@@ -16,6 +17,7 @@ import { serviceKey } from '../../kernel/services.js';
 import { sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
 import { sipStackKey } from '../sip-stack.js';
 import { EventServer } from './event-server.js';
+import { RegistrationPresence } from './registration-presence.js';
 import { PRESENCE_EVENT, PresencePackage } from './rfc3856-presence-package.js';
 import { PublishHandler } from './rfc3903-publish.js';
 import { DIALOG_EVENT, DialogPackage } from './rfc4235-dialog-package.js';
@@ -45,6 +47,8 @@ export const sipEventsModule = defineModule({
     maxPublishBodyBytes: Type.Integer({ default: 16_384, minimum: 512, maximum: 65_536 }),
     /** How often pending presence subscriptions ask the watch policy again (an approval made on XMPP). */
     pendingRecheckMs: Type.Integer({ default: 2000, minimum: 200, maximum: 600_000 }),
+    /** A SIP user's SUBSCRIBE to someone who asked to see them approves that request. */
+    subscribeApprovesRequest: Type.Boolean({ default: true }),
   }),
   setup(ctx) {
     const { options } = ctx;
@@ -76,6 +80,12 @@ export const sipEventsModule = defineModule({
       // RFC 6121 §3.1.1–3.1.2: the same request an XMPP subscribe makes; the owner's answer (on
       // XMPP, SIP or the web) is the watch policy's.
       requestSubscription: async (watcherId, ownerAddress) => {
+        // A SIP UA has no way to answer a presence request (RFC 3856 §6.6 leaves authorization
+        // to the server): subscribing to someone who asked to see you approves them, as adding a
+        // requester back does in XMPP clients (RFC 6121 §3.1.5 approval, sent for the user).
+        const asked = options.subscribeApprovesRequest ? await roster.pendingRequests(watcherId) : [];
+        if (asked.some((request) => request.from === ownerAddress))
+          relay.announce(await roster.approve(watcherId, ownerAddress), 'sip');
         relay.announce(await roster.subscribe(watcherId, ownerAddress), 'sip');
       },
     });
@@ -94,7 +104,26 @@ export const sipEventsModule = defineModule({
       policy,
       maxPerUser: options.maxPublicationsPerUser,
       maxBodyBytes: options.maxPublishBodyBytes,
+      onPublishersChanged: (userId) => void registrations.refresh(userId),
     });
+    // REGISTER as a presence source: a registered device that publishes nothing shows its user
+    // as reachable (docs/presence.md rule 9).
+    const registrations: RegistrationPresence = new RegistrationPresence({
+      presence,
+      sessions: ctx.use(sessionRegistryKey),
+      hasPublications: (userId) => publish.hasPublications(userId),
+      clock: ctx.clock,
+      log: ctx.log,
+    });
+    registrations.start();
+    // The registrar restored the stored bindings before this module started: count them too.
+    void ctx
+      .use(storeKey)
+      .location.liveBindings(ctx.clock.now(), 100_000)
+      .then((bindings) => {
+        for (const userId of new Set(bindings.map((b) => b.userId))) void registrations.refresh(userId);
+      })
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'restored SIP registrations not in presence'));
     // Pending watchers ask the policy again when another adapter changed a roster (an approval
     // on XMPP turns the SIP subscription active now), and now and then for what no adapter says.
     const recheckPending = () => {
@@ -120,6 +149,7 @@ export const sipEventsModule = defineModule({
       offPackage();
       offDialogAttach();
       offDialog();
+      registrations.close();
       publish.close();
       server.close();
     };
