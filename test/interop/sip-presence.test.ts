@@ -5,139 +5,17 @@
  * sees "closed". The SIP UAs are a small UDP UA written here.
  */
 import assert from 'node:assert/strict';
-import { createSocket, type Socket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import xml from '@xmpp/xml';
 import { systemPrincipal } from '../../src/core/identity/principal.js';
-import { digestHa1, digestResponse } from '../../src/core/identity/sip-digest.js';
+import { UdpUa } from '../support/sip-udp-ua.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { allowSelfSigned, Inbox, xmppJs } from '../support/xmpp-clients.js';
 
 const DOMAIN = 'localhost';
 
-interface Reply {
-  readonly status: number;
-  readonly text: string;
-}
-
 const header = (text: string, name: string): string | undefined =>
   new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(text)?.[1]?.trim();
-
-class UdpUa {
-  readonly notifies: string[] = [];
-  /** The status NOTIFYs are answered with (481 plays a UA that forgot the subscription). */
-  notifyStatus = 200;
-  #socket: Socket = createSocket('udp4');
-  #waiting = new Map<string, (reply: Reply) => void>();
-  #cseq = 1;
-  port = 0;
-
-  constructor(
-    readonly user: string,
-    readonly password: string,
-    readonly server: number,
-  ) {}
-
-  async start(): Promise<void> {
-    this.#socket.on('message', (data) => this.#onMessage(data.toString('utf8')));
-    await new Promise<void>((resolve) => this.#socket.bind(0, '127.0.0.1', resolve));
-    this.port = this.#socket.address().port;
-  }
-
-  close(): void {
-    this.#socket.close();
-  }
-
-  async send(
-    method: string,
-    uri: string,
-    dialog: { callId: string; toTag?: string },
-    extra: string[] = [],
-    body = '',
-  ): Promise<Reply> {
-    let auth: string[] = [];
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const reply = await this.#exchange(method, uri, dialog, [...extra, ...auth], body);
-      const challenge = /^WWW-Authenticate: (Digest .*algorithm=MD5.*)$/im.exec(reply.text);
-      if (reply.status !== 401 || !challenge) return reply;
-      const nonce = /nonce="([^"]+)"/.exec(challenge[1] ?? '')?.[1] ?? '';
-      const ha1 = digestHa1('MD5', this.user, DOMAIN, this.password);
-      const response = digestResponse({
-        algorithm: 'MD5',
-        ha1,
-        method,
-        uri,
-        nonce,
-        qop: 'auth',
-        nc: '00000001',
-        cnonce: 'c1',
-      });
-      auth = [
-        `Authorization: Digest username="${this.user}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`,
-      ];
-    }
-    return this.#exchange(method, uri, dialog, [...extra, ...auth], body);
-  }
-
-  async waitForNotify(predicate: (text: string) => boolean, what: string, timeoutMs = 6000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      const index = this.notifies.findIndex(predicate);
-      if (index >= 0) return this.notifies.splice(index, 1)[0] as string;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`${this.user}: no NOTIFY ${what}; got:\n${this.notifies.join('\n---\n')}`);
-  }
-
-  #exchange(
-    method: string,
-    uri: string,
-    dialog: { callId: string; toTag?: string },
-    extra: string[],
-    body: string,
-  ): Promise<Reply> {
-    const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
-    const lines = [
-      `${method} ${uri} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
-      'Max-Forwards: 70',
-      `From: <sip:${this.user}@${DOMAIN}>;tag=${this.user}-tag`,
-      `To: <${uri}>${dialog.toTag ? `;tag=${dialog.toTag}` : ''}`,
-      `Call-ID: ${dialog.callId}`,
-      `CSeq: ${this.#cseq++} ${method}`,
-      `Contact: <sip:${this.user}@127.0.0.1:${this.port}>`,
-      ...extra,
-      `Content-Length: ${Buffer.byteLength(body)}`,
-    ];
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer to ${method}`)), 5000);
-      this.#waiting.set(branch, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
-      this.#socket.send(`${lines.join('\r\n')}\r\n\r\n${body}`, this.server, '127.0.0.1');
-    });
-  }
-
-  #onMessage(text: string): void {
-    const status = /^SIP\/2\.0 (\d{3})/.exec(text);
-    if (status) {
-      if (Number(status[1]) < 200) return;
-      const branch = /branch=([^;\s]+)/.exec(text)?.[1] ?? '';
-      this.#waiting.get(branch)?.({ status: Number(status[1]), text });
-      this.#waiting.delete(branch);
-      return;
-    }
-    const status200 = text.startsWith('NOTIFY ') ? this.notifyStatus : 200;
-    if (text.startsWith('NOTIFY ')) this.notifies.push(text);
-    const copied = text.split('\r\n').filter((line) => /^(Via|From|To|Call-ID|CSeq):/i.test(line));
-    this.#socket.send(
-      `SIP/2.0 ${status200} ${status200 === 200 ? 'OK' : 'Call/Transaction Does Not Exist'}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
-      this.server,
-      '127.0.0.1',
-    );
-  }
-}
 
 /** As baresip 1.0.0 PUBLISHes it (presence module, `pubint`). */
 const baresipPidf = (user: string, basic: string, activity = '') =>
