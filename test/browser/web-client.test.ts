@@ -4,11 +4,9 @@
  * device, offline delivery, a dropped WebSocket, add/accept a contact, and axe-core on each screen.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import { assertAccessible, BrowserPages, type PageOptions, screenshot } from './browser-pages.js';
 import {
   DEMO_PASSWORD,
   ensureWebBuilt,
@@ -20,81 +18,31 @@ import {
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP ${skip}`);
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const shots = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-const T = 15_000;
 
 describe('web client', { skip: skip ?? false, timeout: 240_000 }, () => {
   let web: WebServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let pages: BrowserPages;
 
   before(async () => {
     await ensureWebBuilt();
     web = await startWebServer();
     browser = await launchChromium();
+    pages = new BrowserPages(browser, web.url);
   });
   after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await pages?.close();
     await browser?.close();
     await web?.stop();
   });
 
-  async function newPage(options: { phone?: boolean; dark?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: options.phone ? { width: 390, height: 780 } : { width: 1280, height: 800 },
-      colorScheme: options.dark ? 'dark' : 'light',
-      // The client asks for notifications at the first message sent; a prompt would stall input.
-      permissions: ['notifications'],
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(T);
-    return page;
-  }
-
-  async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-    await page.goto(web.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  async function signedIn(
-    username: string,
-    options: { phone?: boolean; dark?: boolean } = {},
-  ): Promise<Page> {
-    const page = await newPage(options);
-    await signIn(page, username);
-    await page.getByTestId('my-status').waitFor();
-    return page;
-  }
+  const newPage = (options?: PageOptions) => pages.newPage(options);
+  const signIn = (page: Page, username: string, password?: string) => pages.signIn(page, username, password);
+  const signedIn = (username: string, options?: PageOptions) => pages.signedIn(username, options);
+  const axe = assertAccessible;
+  const shot = screenshot;
 
   const presenceOf = (page: Page, jid: string) => page.locator(`.presence-text[data-jid="${jid}"]`).first();
-
-  async function axe(page: Page, screen: string): Promise<void> {
-    await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate(async () => {
-      const w = globalThis as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }>;
-        };
-      };
-      return (await w.axe.run()).violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        n: v.nodes.length,
-      }));
-    });
-    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad, [], `axe on ${screen}: ${JSON.stringify(bad)}`);
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: join(shots, `${name}.png`) });
-  }
 
   test('a wrong password is refused with a clear error', async () => {
     const page = await newPage();

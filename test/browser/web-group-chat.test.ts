@@ -6,85 +6,34 @@
  * affiliations; leaving updates it; axe-core on the room screen.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  DEMO_PASSWORD,
-  ensureWebBuilt,
-  launchChromium,
-  skipReason,
-  startWebServer,
-  type WebServer,
-} from './web-server.js';
+import type { Browser, Page } from 'playwright-core';
+import { assertAccessible, BrowserPages, type PageOptions, screenshot } from './browser-pages.js';
+import { ensureWebBuilt, launchChromium, skipReason, startWebServer, type WebServer } from './web-server.js';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP ${skip}`);
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const shots = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-const T = 15_000;
 
 describe('web client group chat', { skip: skip ?? false, timeout: 240_000 }, () => {
   let web: WebServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let pages: BrowserPages;
 
   before(async () => {
     await ensureWebBuilt();
     web = await startWebServer();
     browser = await launchChromium();
+    pages = new BrowserPages(browser, web.url);
   });
   after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await pages?.close();
     await browser?.close();
     await web?.stop();
   });
 
-  async function signedIn(
-    username: string,
-    options: { phone?: boolean; dark?: boolean } = {},
-  ): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: options.phone ? { width: 390, height: 780 } : { width: 1280, height: 800 },
-      colorScheme: options.dark ? 'dark' : 'light',
-      permissions: ['notifications'],
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(T);
-    await page.goto(web.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('my-status').waitFor();
-    return page;
-  }
-
-  async function axe(page: Page, screen: string): Promise<void> {
-    await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate(async () => {
-      const w = globalThis as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }>;
-        };
-      };
-      return (await w.axe.run()).violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        n: v.nodes.length,
-      }));
-    });
-    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad, [], `axe on ${screen}: ${JSON.stringify(bad)}`);
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: join(shots, `${name}.png`) });
-  }
+  const signedIn = (username: string, options?: PageOptions) => pages.signedIn(username, options);
+  const axe = assertAccessible;
+  const shot = screenshot;
 
   const room = (page: Page) => page.getByRole('region', { name: 'Room Launch plan' });
   const log = (page: Page) => room(page).getByRole('log', { name: 'Room messages' });
