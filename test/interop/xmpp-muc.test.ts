@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import xml, { type XmlElement } from '@xmpp/xml';
+import { systemPrincipal } from '../../src/core/identity/principal.js';
 import { basic, call, DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 import { allowSelfSigned, isMessage, XmppCast, type XmppJsClient } from '../support/xmpp-clients.js';
 
@@ -228,6 +229,57 @@ describe('XEP-0045 multi-user chat with real clients', () => {
     await a.inbox.take(
       (s) => s.attrs.type === 'unavailable' && !!s.getChild('x', MUC_USER)?.getChild('destroy'),
       'destroyed',
+    );
+  });
+
+  it('an invitation to an offline user waits for their login; a decline reaches only the inviter', async () => {
+    const room = `offline-invite@${SERVICE}`;
+    const a = await cast.login('alice', 'inv');
+    await join(a.client, room, 'Alice');
+    await a.inbox.take(isSelfPresence(room), 'alice created the room');
+    await owner(a.client, room, submit({}));
+    await herald.server.accounts.addUser(systemPrincipal('test'), {
+      username: 'erin',
+      password: 'pw-erin-secret',
+    });
+    // erin has no session: the invitation is stored (XEP-0160), not dropped.
+    await a.client.send(
+      xml('message', { to: room }, xml('x', { xmlns: MUC_USER }, xml('invite', { to: 'erin@localhost' }))),
+    );
+    const isInvite = (s: XmlElement) =>
+      s.attrs.from === room && !!s.getChild('x', MUC_USER)?.getChild('invite');
+    const e = await cast.login('erin', 'inv', { password: 'pw-erin-secret' });
+    const invite = await e.inbox.take(isInvite, 'the stored invitation at login');
+    assert.equal(invite.getChild('x', MUC_USER)?.getChild('invite')?.attrs.from, 'alice@localhost');
+    assert.match(invite.getChildText('body') ?? '', /alice@localhost invites you/);
+    // A decline naming someone who never invited erin is not relayed (the room is no relay).
+    const c = await cast.login('carol', 'inv');
+    await e.client.send(
+      xml('message', { to: room }, xml('x', { xmlns: MUC_USER }, xml('decline', { to: 'carol@localhost' }))),
+    );
+    // §7.8.2: erin declines alice's invitation; the room tells alice, naming erin.
+    await e.client.send(
+      xml(
+        'message',
+        { to: room },
+        xml(
+          'x',
+          { xmlns: MUC_USER },
+          xml('decline', { to: 'alice@localhost' }, xml('reason', {}, 'busy today')),
+        ),
+      ),
+    );
+    const declined = await a.inbox.take(
+      (s) => s.attrs.from === room && !!s.getChild('x', MUC_USER)?.getChild('decline'),
+      'the decline relayed to alice',
+    );
+    const decline = declined.getChild('x', MUC_USER)?.getChild('decline');
+    assert.equal(decline?.attrs.from, 'erin@localhost');
+    assert.equal(decline?.getChildText('reason'), 'busy today');
+    assert.equal(
+      await c.inbox.arrives((s) => !!s.getChild('x', MUC_USER)?.getChild('decline')),
+      false,
+      'carol never invited erin and gets no decline',
     );
   });
 

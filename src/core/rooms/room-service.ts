@@ -110,6 +110,9 @@ export const defaultRoomLimits: RoomLimits = {
 };
 
 /** Who is asking: the user, its bare address and the full address its copies go to. */
+/** Unanswered invitations remembered for relaying declines (§7.8.2). */
+const MAX_OPEN_INVITATIONS = 10_000;
+
 export interface RoomActor {
   readonly userId: UserId;
   readonly bare: string;
@@ -190,6 +193,14 @@ export type RoomEffect =
       readonly inviter: string;
       readonly reason?: string | undefined;
       readonly password?: string | undefined;
+    }
+  | {
+      /** §7.8.2 a declined invitation, relayed by the room to the inviter, naming the invitee. */
+      readonly kind: 'decline';
+      readonly to: string;
+      readonly roomJid: string;
+      readonly invitee: string;
+      readonly reason?: string | undefined;
     };
 
 export interface HistoryRequest {
@@ -417,6 +428,11 @@ export class RoomService {
   }
 
   readonly #sinks = new Set<(effects: readonly RoomEffect[]) => void>();
+  /**
+   * Invitations not yet answered, `room\ninvitee` → inviters: a decline is relayed only to
+   * someone who invited (the room is no relay for anyone's messages). Bounded; oldest go first.
+   */
+  readonly #invitations = new Map<string, Set<string>>();
 
   /**
    * Where effects of requests that did not come from a protocol adapter (the HTTP API's
@@ -804,6 +820,7 @@ export class RoomService {
       room.affiliations.set(input.invitee, 'member');
       this.#persist(room);
     }
+    this.#noteInvitation(room.jid, input.invitee, input.actor.bare);
     return [
       {
         kind: 'invite',
@@ -814,6 +831,42 @@ export class RoomService {
         password: room.config.password || undefined,
       },
     ];
+  }
+
+  /**
+   * §7.8.2: the invitee declines; the room tells the inviter, naming the invitee. Nothing when
+   * `to` never invited them to this room (or it was answered already).
+   */
+  decline(input: {
+    roomJid: string;
+    invitee: string;
+    to: string;
+    reason?: string | undefined;
+  }): RoomEffect[] {
+    const room = this.room(input.roomJid);
+    if (!room) throw new RoomError('item-not-found', 'no such room');
+    const key = `${room.jid}\n${input.invitee.toLowerCase()}`;
+    const inviters = this.#invitations.get(key);
+    const inviter = input.to.toLowerCase();
+    if (!inviters?.has(inviter)) return [];
+    inviters.delete(inviter);
+    if (inviters.size === 0) this.#invitations.delete(key);
+    return [
+      { kind: 'decline', to: inviter, roomJid: room.jid, invitee: input.invitee, reason: input.reason },
+    ];
+  }
+
+  #noteInvitation(roomJid: string, invitee: string, inviter: string): void {
+    const key = `${roomJid}\n${invitee.toLowerCase()}`;
+    const inviters = this.#invitations.get(key) ?? new Set<string>();
+    inviters.add(inviter.toLowerCase());
+    this.#invitations.delete(key);
+    this.#invitations.set(key, inviters);
+    while (this.#invitations.size > MAX_OPEN_INVITATIONS) {
+      const oldest = this.#invitations.keys().next().value;
+      if (oldest === undefined) break;
+      this.#invitations.delete(oldest);
+    }
   }
 
   /** §8.2 kick, §8.3/§8.4 voice, §9.6/§9.7 moderator: a role change by nick. */
@@ -995,6 +1048,7 @@ export class RoomService {
     const effects: RoomEffect[] = [];
     for (const peer of peers) {
       room.affiliations.set(peer, 'member');
+      this.#noteInvitation(roomJid, peer, input.owner.bare);
       effects.push({ kind: 'invite', to: peer, roomJid, inviter: input.owner.bare, reason: input.name });
     }
     this.#persist(room);

@@ -4,7 +4,8 @@
  * nick and exit (§7), groupchat and private messages (§7.4, §7.5), mediated invitations (§7.8.2),
  * muc#admin (§8, §9) and muc#owner (§10) IQs, and service discovery (§6).
  */
-import { type BareJid, bareJid, isBareJid, type Jid, jidResource } from '../../core/address/jid.js';
+import { bareJid, isBareJid, type Jid, jidResource } from '../../core/address/jid.js';
+import type { ChatMessage } from '../../core/messaging/chat-message.js';
 import type { RoomMessageRecord } from '../../core/ports.js';
 import {
   type Affiliation,
@@ -16,7 +17,7 @@ import {
   RoomError,
   type RoomService,
 } from '../../core/rooms/index.js';
-import { roomServiceKey } from '../../core/service-keys.js';
+import { messageServiceKey, roomServiceKey } from '../../core/service-keys.js';
 import { isHeraldError } from '../../kernel/errors.js';
 import { defineModule } from '../../kernel/module.js';
 import { Element, el, parseXml, serialize } from '../../xml/index.js';
@@ -151,28 +152,61 @@ export function renderRoomEffect(hub: XmppHub, effect: RoomEffect, original?: El
       return;
     }
     case 'invite':
-      for (const session of hub.sessions.ofBare(effect.to as BareJid))
-        session.send(
-          el(
-            'message',
-            { from: effect.roomJid, to: session.jid },
-            el(
-              'x',
-              { xmlns: NS_MUC_USER },
-              el('invite', { from: effect.inviter }, effect.reason ? el('reason', effect.reason) : undefined),
-              effect.password ? el('password', effect.password) : undefined,
-            ),
-            // XEP-0249 alongside, so clients that only know direct invitations see it too.
-            el('x', {
-              xmlns: 'jabber:x:conference',
-              jid: effect.roomJid,
-              reason: effect.reason,
-              password: effect.password,
-            }),
-          ),
-        );
+    case 'decline':
+      // Carried by MessageService (roomInvitationMessage), so that an offline user gets them.
       return;
   }
+}
+
+/**
+ * §7.8.2 a mediated invitation (with a XEP-0249 element alongside, for clients that only know
+ * direct invitations) or a relayed decline, as a message from the room to the user's bare JID.
+ * It goes through MessageService like any message: to every available resource, or stored
+ * offline (XEP-0160) until the user comes. The body says it in words, for clients (and SIP
+ * phones) that know neither.
+ */
+export function roomInvitationMessage(
+  effect: Extract<RoomEffect, { kind: 'invite' | 'decline' }>,
+  id: string,
+  now: number,
+): ChatMessage {
+  const room = effect.roomJid;
+  const x =
+    effect.kind === 'invite'
+      ? el(
+          'x',
+          { xmlns: NS_MUC_USER },
+          el('invite', { from: effect.inviter }, effect.reason ? el('reason', effect.reason) : undefined),
+          effect.password ? el('password', effect.password) : undefined,
+        )
+      : el(
+          'x',
+          { xmlns: NS_MUC_USER },
+          el('decline', { from: effect.invitee }, effect.reason ? el('reason', effect.reason) : undefined),
+        );
+  const body =
+    effect.kind === 'invite'
+      ? `${effect.inviter} invites you to the room ${room}${effect.reason ? `: ${effect.reason}` : ''}`
+      : `${effect.invitee} declined your invitation to the room ${room}${effect.reason ? `: ${effect.reason}` : ''}`;
+  const stanza = el(
+    'message',
+    { from: room, to: effect.to, id },
+    x,
+    effect.kind === 'invite'
+      ? el('x', { xmlns: 'jabber:x:conference', jid: room, reason: effect.reason, password: effect.password })
+      : undefined,
+    el('body', body),
+  );
+  return {
+    id,
+    from: { address: room, endpointId: null },
+    to: { address: bareJid(effect.to as Jid), resource: null },
+    type: 'normal',
+    body,
+    thread: null,
+    sentAt: now,
+    payload: { format: 'xmpp', content: serialize(stanza) },
+  };
 }
 
 const CONFIG_FIELDS: { var: string; key: keyof RoomConfig; type: string; label: string }[] = [
@@ -291,8 +325,15 @@ export const mucModule = defineModule({
     const hub = ctx.use(xmppHubKey);
     const rooms: RoomService = ctx.use(roomServiceKey);
     const service = rooms.serviceDomain;
+    const messages = ctx.use(messageServiceKey);
     const run = (effects: readonly RoomEffect[], original?: Element) => {
-      for (const effect of effects) renderRoomEffect(hub, effect, original);
+      for (const effect of effects) {
+        if (effect.kind === 'invite' || effect.kind === 'decline')
+          void messages
+            .send(roomInvitationMessage(effect, ctx.ids.next(), ctx.clock.now()))
+            .catch((error: unknown) => ctx.log.warn({ err: error }, 'room invitation not delivered'));
+        else renderRoomEffect(hub, effect, original);
+      }
     };
     const fail = (session: XmppSession, stanza: Element, error: unknown): void => {
       if (error instanceof RoomError) {
@@ -602,6 +643,21 @@ export const mucModule = defineModule({
         return run(rooms.privateMessage({ roomJid, full: session.jid, toNick: jidResource(to) ?? '', body }));
       }
       const userX = stanza.getChild('x', NS_MUC_USER);
+      const declines = userX?.getChildren('decline', NS_MUC_USER) ?? [];
+      if (declines.length > 0) {
+        // §7.8.2: the invitee declines; the room relays it to the inviter it names.
+        const decline = declines[0] as Element;
+        const to = decline.attr('to');
+        if (!to) return hub.replyError(session, stanza, 'bad-request');
+        return run(
+          rooms.decline({
+            roomJid,
+            invitee: session.bare,
+            to: bareJid(to as Jid),
+            reason: decline.getChildText('reason', NS_MUC_USER) ?? undefined,
+          }),
+        );
+      }
       const invites = userX?.getChildren('invite', NS_MUC_USER) ?? [];
       if (invites.length > 0) {
         // §7.8.2 mediated invitations.
