@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import xml from '@xmpp/xml';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { basic, call, DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 import {
   allowSelfSigned,
   isMessage,
@@ -80,9 +80,21 @@ describe('XEP-0198 stream management with xmpp.js', () => {
       6000,
     );
     const carolAgain = await login('carol', 'home');
-    await carolAgain.inbox.take(
+    const stored = await carolAgain.inbox.take(
       isMessage('are you there?'),
       'delivered from offline storage at the next login',
+    );
+    // Delivered again, not sent anew (SPEC M5): one archive entry, whose id the offline copy carries.
+    const stanzaId = stored.getChild('stanza-id', 'urn:xmpp:sid:0');
+    assert.equal(stanzaId?.attrs.by, 'carol@localhost');
+    const history = await call(herald.http, 'GET', '/api/v1/conversations/dave@localhost/messages', {
+      authorization: basic('carol', DEMO_PASSWORD),
+    });
+    assert.equal(history.status, 200);
+    const copies = history.body.messages.filter((m: { body: string | null }) => m.body === 'are you there?');
+    assert.deepEqual(
+      copies.map((m: { id: string }) => m.id),
+      [stanzaId?.attrs.id],
     );
   });
 

@@ -117,10 +117,24 @@ export class MessageService {
   async send(original: ChatMessage): Promise<SendResult> {
     if (original.type === 'chat' && original.from.endpointId !== null)
       await this.noteSent(original.from.endpointId, original.to.address);
+    return this.#send(original, false);
+  }
+
+  /**
+   * Delivers again a message that was sent once already (XEP-0198 §5: a session ended without
+   * acknowledging it): to the user's other endpoints or offline storage, keeping the stanza-id
+   * it was archived under, and never archived or given to the compliance sink a second time.
+   */
+  redeliver(message: ChatMessage): Promise<SendResult> {
+    return this.#send(message, true);
+  }
+
+  async #send(original: ChatMessage, isRedelivery: boolean): Promise<SendResult> {
     const recipient = await this.#findRecipient(original.to.address);
     // XEP-0313 §5.1.1: chat and normal messages with a body are archived; the id is chosen now
     // so that every delivered copy carries it as the XEP-0359 stanza-id (§3.1, `by` = the archive).
     const isArchived =
+      !isRedelivery &&
       this.#o.archive !== undefined &&
       recipient !== undefined &&
       original.body !== null &&
@@ -130,6 +144,7 @@ export class MessageService {
       : original;
     // SPEC M7: the sink's copy first, so that with `required` nothing is delivered it lacks.
     if (
+      !isRedelivery &&
       this.#o.compliance !== undefined &&
       recipient !== undefined &&
       message.body !== null &&

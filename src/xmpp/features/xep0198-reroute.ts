@@ -9,6 +9,7 @@ import { messageServiceKey } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
 import { serialize } from '../../xml/index.js';
 import { unacknowledgedStanzas, xmppHubKey } from '../xmpp-hub.js';
+import { stanzaIdBy } from './xep0359-stanza-ids.js';
 
 const REROUTED: ReadonlySet<string> = new Set(['chat', 'normal']);
 
@@ -36,8 +37,11 @@ export const smRerouteModule = defineModule({
           thread: stanza.getChildText('thread') ?? null,
           sentAt: ctx.clock.now(),
           payload: { format: 'xmpp', content: serialize(stanza.withAttrs({ to: session.bare })) },
+          // The id the archive gave it when it first came, so the offline copy carries the same.
+          stanzaId: stanzaIdBy(stanza, session.bare),
         };
-        const result = await messages.send(message);
+        // Archived and captured once already (SPEC M5, M7): delivered again, not sent anew.
+        const result = await messages.redeliver(message);
         ctx.log.info({ jid: session.jid, result: result.kind }, 'rerouted an unacknowledged message');
       }
     });

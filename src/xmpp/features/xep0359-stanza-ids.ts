@@ -15,6 +15,16 @@ export function originIdOf(stanza: Element): string | undefined {
   return id !== undefined && id.length > 0 && id.length <= MAX_ORIGIN_ID ? id : undefined;
 }
 
+/** The id of the <stanza-id/> the archive `by` gave the stanza, if it carries one (§3.1). */
+export function stanzaIdBy(stanza: Element, by: string): { by: string; id: string } | null {
+  for (const node of stanza.children)
+    if (node instanceof Element && node.is('stanza-id', NS_SID) && node.attr('by') === by) {
+      const id = node.attr('id');
+      if (id) return { by, id };
+    }
+  return null;
+}
+
 /** The stanza without the <stanza-id/> elements whose 'by' is one of `archives`. */
 export function withoutStanzaIdsBy(stanza: Element, archives: readonly string[]): Element {
   const isForged = (node: unknown): boolean =>
