@@ -32,9 +32,13 @@ export const registrarModule = defineModule({
     maxContacts: Type.Integer({ default: 10, minimum: 1, maximum: 100 }),
     /** A nonce older than this is stale (RFC 7616 §3.3): the UA retries without a password prompt. */
     nonceMaxAgeMs: Type.Integer({ default: 300_000, minimum: 10_000, maximum: 3_600_000 }),
-    /** COMPAT: User-Agent prefixes of UAs that read only the first challenge and know only MD5. */
+    /**
+     * COMPAT: User-Agent prefixes of UAs that read only the first challenge and know only MD5
+     * (RFC 8760 §2.4 has them pick the first they support; baresip 1.0's libre fails the
+     * REGISTER with ENOSYS on a SHA-256 challenge first, sipsak 0.9 computes MD5 whatever it reads).
+     */
     md5OnlyUserAgents: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
-      default: ['sipsak'],
+      default: ['sipsak', 'baresip'],
       maxItems: 32,
     }),
     /** How often expired bindings are deleted from the store. */
