@@ -8,13 +8,15 @@
  * objective, plus the server's RSS. The built server (`npm run build`) runs pinned to SERVER_CPU.
  */
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { BenchClient } from '../xmpp/bench-client.js';
-import { cpuSeconds, rssBytes } from '../xmpp/proc-stats.js';
+import { cpuBusySeconds, cpuSeconds, rssBytes } from '../xmpp/proc-stats.js';
 import { sleep, until } from '../xmpp/scenario.js';
 import { accountFor, closeAll } from '../xmpp/session-pool.js';
+import { percentile } from '../xmpp/stats.js';
 import {
   SERVER_CPU,
   spawnPinned,
@@ -27,10 +29,11 @@ import { PRESENTITY, provisionFanout, watcherNumbers } from './fanout-provision.
 import { changeNumber, changeText, type FanoutSummary, FanoutTracker, sustained } from './fanout-tracker.js';
 import { SipWatcher } from './sip-watcher.js';
 
+// Ports of its own: the sip and xmpp suites use 263xx, and may run at the same time on a shared box.
 const REPO = resolve(import.meta.dirname, '../..');
-const XMPP_PORT = 26322;
-const HTTP_PORT = 26380;
-const SIP_PORT = 26360;
+const XMPP_PORT = 26422;
+const HTTP_PORT = 26480;
+const SIP_PORT = 26460;
 const SHOWS = ['away', 'dnd', 'xa', 'chat'] as const;
 
 export const PRESENCE_USAGE = `presence suite:
@@ -162,6 +165,35 @@ async function pooled<T>(items: readonly T[], concurrency: number, work: (item: 
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
+/** The kernel's UDP counters (proc(5) /proc/net/snmp): datagrams in, and those dropped on a full receive buffer. */
+function udpCounters(): { inDatagrams: number; rcvbufErrors: number } {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Udp:'));
+    const names = (lines[0] ?? '').split(/\s+/);
+    const values = (lines[1] ?? '').split(/\s+/).map(Number);
+    const field = (name: string) => values[names.indexOf(name)] ?? Number.NaN;
+    return { inDatagrams: field('InDatagrams'), rcvbufErrors: field('RcvbufErrors') };
+  } catch {
+    return { inDatagrams: Number.NaN, rcvbufErrors: Number.NaN };
+  }
+}
+
+/** Datagrams the kernel dropped at the UDP socket bound to `port` (the last column of /proc/net/udp). */
+function socketDrops(port: number): number {
+  try {
+    const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const row = readFileSync('/proc/net/udp', 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .find((fields) => fields[1]?.endsWith(hex));
+    return row ? Number(row[row.length - 1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -261,6 +293,41 @@ export async function runPresenceBench(args: readonly string[]): Promise<number>
       presentity.client.send(`<presence><show>${show}</show><status>${changeText(n)}</status></presence>`);
     };
 
+    // What a phase cost the SIP side: the server's NOTIFY retransmissions (RFC 3261 §17.1.2.2
+    // Timer A) as the watchers saw them, datagrams the kernel dropped, and the generator's lag.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    let udp0 = udpCounters();
+    let serverDrops0 = socketDrops(SIP_PORT);
+    let retransmitted0 = 0;
+    const sipReport = (): string => {
+      const udp = udpCounters();
+      const serverDrops = socketDrops(SIP_PORT);
+      const delays = sips.flatMap((w) => w.retransmissionDelays.splice(0));
+      const retransmitted = sips.reduce((sum, w) => sum + w.retransmissions, 0) - retransmitted0;
+      retransmitted0 += retransmitted;
+      const report =
+        `SIP: ${retransmitted} NOTIFY retransmissions` +
+        (delays.length > 0
+          ? ` (${fmt(percentile(delays, 50), 0)} / ${fmt(percentile(delays, 99), 0)} ms p50/p99 after the watcher's 200 OK)`
+          : '') +
+        `; UDP ${udp.inDatagrams - udp0.inDatagrams} datagrams in, ${udp.rcvbufErrors - udp0.rcvbufErrors} dropped (receive buffer), ${serverDrops - serverDrops0} of them at the server's socket; ` +
+        `generator loop delay p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms max ${fmt(loopDelay.max / 1e6)} ms`;
+      udp0 = udp;
+      serverDrops0 = serverDrops;
+      loopDelay.reset();
+      return report;
+    };
+    sipReport();
+    // The machine is shared: how much of the server's core other processes took since the last call.
+    let others0 = { at: performance.now(), core: cpuBusySeconds(SERVER_CPU), own: cpuSeconds(server.pid) };
+    const othersShare = (): number => {
+      const now = { at: performance.now(), core: cpuBusySeconds(SERVER_CPU), own: cpuSeconds(server.pid) };
+      const share = (now.core - others0.core - (now.own - others0.own)) / ((now.at - others0.at) / 1000);
+      others0 = now;
+      return Math.max(0, share);
+    };
+
     // 1. Fan-out time: one change at a time, the next once the last watcher has it (or 5 s).
     fresh();
     const generator0 = process.cpuUsage();
@@ -285,13 +352,18 @@ export async function runPresenceBench(args: readonly string[]): Promise<number>
       `fan-out time over ${light.completed}/${light.sent} changes: p50 ${fmt(light.p50)} ms, ` +
         `p99 ${fmt(light.p99)} ms, max ${fmt(light.max)} ms`,
     );
+    const lightOthers = othersShare();
+    console.error(
+      `  ${sipReport()}; other processes took ${Math.round(lightOthers * 100)} % of CPU ${SERVER_CPU}`,
+    );
     if (light.completed === 0) throw new Error('no change reached every watcher');
 
     // 2. Sustained rate: double until a step fails, then bisect twice.
     const step = async (
       rate: number,
-    ): Promise<{ summary: FanoutSummary; cpu: number; ok: boolean; strict: boolean }> => {
+    ): Promise<{ summary: FanoutSummary; cpu: number; ok: boolean; strict: boolean; others: number }> => {
       fresh();
+      othersShare();
       byProtocol.xmpp = 0;
       byProtocol.sip = 0;
       const count = Math.max(1, Math.round(rate * o.stepSeconds));
@@ -309,35 +381,52 @@ export async function runPresenceBench(args: readonly string[]): Promise<number>
       const summary = latest.summary();
       const cpu = (cpuSeconds(server.pid) - cpu0) / elapsed;
       const ok = sustained(summary, o.p99Ms);
+      const others = othersShare();
       console.error(
         `  ${rate}/s: ${summary.completed}/${summary.sent} reached every watcher (latest state), ` +
           `${strict.completed} with a notification of their own; ${byProtocol.xmpp} XMPP + ${byProtocol.sip} SIP ` +
           `notifications of ${strict.sent * xmppNumbers.length} + ${strict.sent * sipCount}; ` +
           `p50 ${fmt(summary.p50)} p99 ${fmt(summary.p99)} ms, server CPU ${Math.round(cpu * 100)} % → ${ok ? 'ok' : 'FAIL'}`,
       );
+      console.error(
+        `    ${sipReport()}; other processes took ${Math.round(others * 100)} % of CPU ${SERVER_CPU}`,
+      );
       await sleep(500);
-      return { summary, cpu, ok, strict: strict.completed === strict.sent };
+      return { summary, cpu, ok, strict: strict.completed === strict.sent, others };
+    };
+    // A step that failed while other processes took a quarter of the server's core or more is
+    // tried once more before it counts (the box is shared; see docs/performance.md).
+    const fairStep = async (rate: number) => {
+      const first = await step(rate);
+      if (first.ok || first.others < 0.25) return first;
+      console.error(
+        `  ${rate}/s again: other processes took ${Math.round(first.others * 100)} % of CPU ${SERVER_CPU}`,
+      );
+      return step(rate);
     };
     let good = 0;
     let goodCpu = Number.NaN;
+    let goodOthers = Number.NaN;
     let strictGood = 0;
     let bad = 0;
     for (let rate = 5; rate <= o.maxRate; rate *= 2) {
-      const r = await step(rate);
+      const r = await fairStep(rate);
       if (!r.ok) {
         bad = rate;
         break;
       }
       good = rate;
       goodCpu = r.cpu;
+      goodOthers = r.others;
       if (r.strict) strictGood = rate;
     }
     for (let i = 0; i < 2 && bad > 0 && bad - good > 1; i++) {
       const mid = Math.round((good + bad) / 2);
-      const r = await step(mid);
+      const r = await fairStep(mid);
       if (r.ok) {
         good = mid;
         goodCpu = r.cpu;
+        goodOthers = r.others;
         if (r.strict) strictGood = Math.max(strictGood, mid);
       } else bad = mid;
     }
@@ -354,8 +443,13 @@ export async function runPresenceBench(args: readonly string[]): Promise<number>
       strictChangesPerSecond: strictGood,
       notificationsPerSecond: good * o.watchers,
       serverCpuAtSustained: goodCpu,
+      othersOnServerCpu: {
+        oneAtATime: Number(lightOthers.toFixed(2)),
+        atSustained: Number(goodOthers.toFixed(2)),
+      },
       idleRssMiB: Math.round(idleRss / 2 ** 20),
       peakRssMiB: Math.round(Math.max(peakRss, rssBytes(server.pid)) / 2 ** 20),
+      loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       machine: `${cpuModel}, ${availableParallelism()} CPUs, server on CPU ${SERVER_CPU}, Node ${process.versions.node}`,
     };
     console.log(JSON.stringify(result, null, 2));

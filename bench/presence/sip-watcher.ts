@@ -34,6 +34,12 @@ export class SipWatcher {
   #cseq = 1;
   #port = 0;
   notifies = 0;
+  /** NOTIFYs received again (same CSeq): RFC 3261 §17.1.2.2 retransmissions of the server's. */
+  retransmissions = 0;
+  /** For each retransmission: ms since this watcher answered the first copy. */
+  readonly retransmissionDelays: number[] = [];
+  /** When each NOTIFY CSeq was first answered (the highest few). */
+  readonly #answered = new Map<number, number>();
 
   constructor(options: SipWatcherOptions) {
     this.#o = options;
@@ -119,6 +125,15 @@ export class SipWatcher {
       this.#o.server.host,
     );
     if (text.startsWith('NOTIFY ')) {
+      const seq = Number(/^CSeq:[ \t]*(\d+)/im.exec(head)?.[1] ?? -1);
+      const first = this.#answered.get(seq);
+      if (first !== undefined) {
+        this.retransmissions++;
+        this.retransmissionDelays.push(at - first);
+        return;
+      }
+      this.#answered.set(seq, at);
+      if (this.#answered.size > 64) this.#answered.delete(this.#answered.keys().next().value as number);
       this.notifies++;
       this.#o.onNotify(split < 0 ? '' : text.slice(split + 4), at);
     }

@@ -115,9 +115,13 @@ export function createCoreServices(input: {
     offlineQuota: config.messaging.offlineQuota,
   });
   const pep = new PepService({ store, clock, ids, domain: config.domain, presence: roster, blocks });
+  // Roster changes the adapters announce (and apply from one another); the presence watch cache
+  // drops an owner's answers on each of them.
+  const rosterEffects = new RosterEffectsRelay();
   // SPEC P1: one composed presence per person; the roster is the watch policy for every protocol.
   const presence = new PresenceService({
     clock,
+    rosterChanges: rosterEffects,
     facts: {
       addressOf: async (userId) => {
         const user = await store.accounts.findUserById(userId);
@@ -139,7 +143,7 @@ export function createCoreServices(input: {
     auth,
     directory: new DirectoryService({ store, clock, ids }),
     roster,
-    rosterEffects: new RosterEffectsRelay(),
+    rosterEffects,
     blocks,
     sessions,
     messages,

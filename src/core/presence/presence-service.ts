@@ -8,6 +8,7 @@
 import type { Clock } from '../../kernel/clock.js';
 import { bareJid, parseJid } from '../address/jid.js';
 import type { UserId } from '../ports.js';
+import type { RosterEffectsRelay } from '../roster/roster-effects-relay.js';
 import { type ComposedPresence, compose } from './compose.js';
 import { type PresenceChangedListener, PresenceEngine } from './presence-engine.js';
 import type { PresenceSource } from './presence-source.js';
@@ -29,6 +30,20 @@ export interface WatchFacts {
     watcher: string,
   ): Promise<{ subscription: 'none' | 'to' | 'from' | 'both'; pendingIn: boolean } | undefined>;
   isBlocked(ownerId: UserId, address: string): Promise<boolean>;
+}
+
+type RosterRecord = Awaited<ReturnType<WatchFacts['rosterItem']>>;
+
+/** How long a cached roster answer is trusted without a change being announced (a backstop). */
+export const DEFAULT_WATCH_CACHE_TTL_MS = 60_000;
+/** Cached (owner, watcher) roster answers; beyond it the oldest owners are dropped. */
+export const DEFAULT_WATCH_CACHE_SIZE = 100_000;
+
+interface CachedOwner {
+  readonly address: Promise<string | undefined>;
+  readonly at: number;
+  /** The owner's roster record of each watcher (bare), as read at `at`. */
+  readonly items: Map<string, { readonly item: Promise<RosterRecord>; readonly at: number }>;
 }
 
 /** The pure rule: what a roster record and the block list say of a watcher. */
@@ -54,16 +69,63 @@ export function presenceSeenBy(presence: ComposedPresence, decision: WatchDecisi
   return presence;
 }
 
+export interface PresenceServiceOptions {
+  readonly clock: Clock;
+  readonly facts: WatchFacts;
+  readonly onListenerError?: (error: unknown) => void;
+  /**
+   * Every roster change, as the adapters announce them. Given, the watch policy's roster reads
+   * are cached per (owner, watcher) — a presence change fans out to every watcher, and each
+   * NOTIFY or probe answer asks the policy — and an owner's answers are dropped whenever an
+   * announcement concerns them (`watchPolicyChanged`). The block list is not cached here: it is
+   * asked every time (the BlockService keeps it in memory and replaces it on every change).
+   */
+  readonly rosterChanges?: Pick<RosterEffectsRelay, 'onEffects'>;
+  /** A cached answer older than this is read again even with no change announced (default 60 s). */
+  readonly watchCacheTtlMs?: number;
+  readonly watchCacheSize?: number;
+}
+
 export class PresenceService {
   readonly engine: PresenceEngine;
   readonly #facts: WatchFacts;
+  readonly #clock: Clock;
+  /** Null without a change feed: nothing could tell the cache that a roster changed. */
+  readonly #cache: Map<UserId, CachedOwner> | null;
+  readonly #ttlMs: number;
+  readonly #maxCached: number;
+  #cached = 0;
+  readonly #offChanges: () => void;
 
-  constructor(options: { clock: Clock; facts: WatchFacts; onListenerError?: (error: unknown) => void }) {
+  constructor(options: PresenceServiceOptions) {
     this.engine = new PresenceEngine({
       clock: options.clock,
       ...(options.onListenerError ? { onListenerError: options.onListenerError } : {}),
     });
     this.#facts = options.facts;
+    this.#clock = options.clock;
+    this.#ttlMs = options.watchCacheTtlMs ?? DEFAULT_WATCH_CACHE_TTL_MS;
+    this.#maxCached = options.watchCacheSize ?? DEFAULT_WATCH_CACHE_SIZE;
+    this.#cache = options.rosterChanges ? new Map() : null;
+    this.#offChanges =
+      options.rosterChanges?.onEffects((effects) =>
+        this.watchPolicyChanged(effects.map((effect) => effect.userId)),
+      ) ?? (() => {});
+  }
+
+  /**
+   * The rosters of `userIds` may have changed (a roster effect concerns them, or the account
+   * went): their cached watch answers are dropped. Every effect names the user it is for, and
+   * a change of someone's roster always gives them one (a push, or the request delivered).
+   */
+  watchPolicyChanged(userIds: Iterable<UserId>): void {
+    if (!this.#cache) return;
+    for (const userId of userIds) {
+      const owner = this.#cache.get(userId);
+      if (!owner) continue;
+      this.#cached -= owner.items.size;
+      this.#cache.delete(userId);
+    }
   }
 
   /** Adds or replaces one of the owner's sources (same kind and id). */
@@ -90,13 +152,56 @@ export class PresenceService {
     const jid = parseJid(watcher);
     if (!jid) return 'none';
     const bare = bareJid(jid);
-    const owner = await this.#facts.addressOf(ownerId);
+    const owner = await this.#address(ownerId);
     if (owner === undefined) return 'none';
     return decideWatch({
       isSelf: bare === owner,
       isBlocked: await this.#facts.isBlocked(ownerId, jid),
-      item: await this.#facts.rosterItem(ownerId, bare),
+      item: await this.#rosterItem(ownerId, bare),
     });
+  }
+
+  #owner(ownerId: UserId, now: number): CachedOwner | undefined {
+    if (!this.#cache) return undefined;
+    const cached = this.#cache.get(ownerId);
+    if (cached && now - cached.at < this.#ttlMs) return cached;
+    this.watchPolicyChanged([ownerId]);
+    const fresh: CachedOwner = { address: this.#facts.addressOf(ownerId), at: now, items: new Map() };
+    // A failed read is not kept: the next question reads again.
+    fresh.address.catch(() => {
+      if (this.#cache?.get(ownerId) === fresh) this.watchPolicyChanged([ownerId]);
+    });
+    this.#cache.set(ownerId, fresh);
+    return fresh;
+  }
+
+  #address(ownerId: UserId): Promise<string | undefined> {
+    return this.#owner(ownerId, this.#clock.now())?.address ?? this.#facts.addressOf(ownerId);
+  }
+
+  #rosterItem(ownerId: UserId, bare: string): Promise<RosterRecord> {
+    const now = this.#clock.now();
+    const owner = this.#owner(ownerId, now);
+    if (!owner || !this.#cache) return this.#facts.rosterItem(ownerId, bare);
+    const hit = owner.items.get(bare);
+    if (hit && now - hit.at < this.#ttlMs) return hit.item;
+    if (hit) owner.items.delete(bare);
+    else this.#cached++;
+    const entry = { item: this.#facts.rosterItem(ownerId, bare), at: now };
+    entry.item.catch(() => {
+      if (owner.items.get(bare) === entry) {
+        owner.items.delete(bare);
+        if (this.#cache?.get(ownerId) === owner) this.#cached--;
+      }
+    });
+    owner.items.set(bare, entry);
+    // The oldest owners go first when the cache is full (not the one just asked for).
+    for (const [id, oldest] of this.#cache) {
+      if (this.#cached <= this.#maxCached || id === ownerId) break;
+      this.#cached -= oldest.items.size;
+      this.#cache.delete(id);
+    }
+    return entry.item;
   }
 
   /** The owner's presence as `watcher` may see it (offline unless approved, or invisible). */
@@ -105,6 +210,7 @@ export class PresenceService {
   }
 
   close(): void {
+    this.#offChanges();
     this.engine.close();
   }
 }

@@ -9,7 +9,7 @@ import { parsePidf } from '../wire/rfc3863-pidf.js';
 import { parseDialogInfo } from '../wire/rfc4235-dialog-info.js';
 import type { Subscription } from './event-server.js';
 import { PresencePackage } from './rfc3856-presence-package.js';
-import { DialogPackage } from './rfc4235-dialog-package.js';
+import { changedLegs, DialogPackage } from './rfc4235-dialog-package.js';
 import { WatchAuthorization } from './watch-authorization.js';
 
 const user = (name: string): UserRecord => ({
@@ -124,16 +124,69 @@ describe('SIP event package authorization (core watch policy)', () => {
     assert.equal(full.value.dialogs[0]?.state, 'early');
     const confirmed = { ...leg, state: 'confirmed' as const, confirmedAt: clock.now() };
     clock.advance(5000);
-    const partial = parseDialogInfo((await pkg.body(fan, confirmed)) ?? '');
+    const partial = parseDialogInfo((await pkg.body(fan, [confirmed])) ?? '');
     assert.ok(partial.ok);
     assert.equal(partial.value.state, 'partial');
     assert.equal(partial.value.version, 1);
     assert.equal(partial.value.dialogs[0]?.duration, 5);
     assert.equal(partial.value.dialogs[0]?.remote?.display, 'Alice');
     blocked.add('foe@localhost');
-    const foe = parseDialogInfo((await pkg.body({ ...sub('foe'), event: 'dialog' }, confirmed)) ?? '');
+    const foe = parseDialogInfo((await pkg.body({ ...sub('foe'), event: 'dialog' }, [confirmed])) ?? '');
     assert.ok(foe.ok);
     assert.equal(foe.value.state, 'full');
     assert.deepEqual(foe.value.dialogs, []);
+  });
+
+  it('dialog: coalesced changes go out as one partial document, each leg once in its latest state', async () => {
+    const { watch, roster, blocked, sub, clock } = setup();
+    const calls = new CallRegistry({ clock });
+    const pkg = new DialogPackage(calls, watch, clock);
+    roster.set('fan@localhost', { subscription: 'both', pendingIn: false });
+    const leg = (id: string, state: 'early' | 'confirmed' | 'terminated') => ({
+      id,
+      userId: owner.id,
+      line: '1002',
+      callId: `call-${id}`,
+      localTag: 'a',
+      remoteTag: null,
+      direction: 'initiator' as const,
+      state,
+      remote: 'sip:carol@localhost',
+      remoteDisplay: null,
+      startedAt: clock.now(),
+      confirmedAt: state === 'confirmed' ? clock.now() : null,
+      held: false,
+    });
+    calls.upsert(leg('l1', 'early'));
+    calls.upsert(leg('l2', 'early'));
+    const fan = { ...sub('fan'), event: 'dialog' };
+    assert.equal(parseDialogInfo((await pkg.body(fan)) ?? '').ok, true);
+    // Three changes came while a NOTIFY was in flight: l1 confirmed, l2 confirmed, l1 ended.
+    const coalesced = [leg('l1', 'confirmed'), leg('l2', 'confirmed'), leg('l1', 'terminated')];
+    assert.deepEqual(
+      changedLegs(coalesced).map((l) => `${l.id}:${l.state}`),
+      ['l2:confirmed', 'l1:terminated'],
+    );
+    const doc = parseDialogInfo((await pkg.body(fan, coalesced)) ?? '');
+    assert.ok(doc.ok);
+    assert.equal(doc.value.state, 'partial');
+    assert.equal(doc.value.version, 1, 'one document, one version (§4.1.1)');
+    assert.deepEqual(
+      doc.value.dialogs.map((d) => `${d.id}:${d.state}`),
+      ['l2:confirmed', 'l1:terminated'],
+    );
+    assert.deepEqual(changedLegs(undefined), []);
+    assert.deepEqual(changedLegs(['not a leg']), []);
+    // A watcher that was shown no dialogs (blocked) gets a full document once it may see them.
+    blocked.add('fan@localhost');
+    const hidden = parseDialogInfo((await pkg.body(fan, [leg('l2', 'confirmed')])) ?? '');
+    assert.ok(hidden.ok);
+    assert.deepEqual([hidden.value.state, hidden.value.version, hidden.value.dialogs.length], ['full', 2, 0]);
+    blocked.delete('fan@localhost');
+    const shown = parseDialogInfo((await pkg.body(fan, [leg('l2', 'confirmed')])) ?? '');
+    assert.ok(shown.ok);
+    assert.equal(shown.value.state, 'full');
+    assert.equal(shown.value.version, 3);
+    assert.deepEqual(shown.value.dialogs.map((d) => d.id).sort(), ['l1', 'l2']);
   });
 });

@@ -42,6 +42,7 @@ import {
   subscriptionStateValue,
   transition,
 } from './rfc6665-subscription.js';
+import { NotifyQueue, type NotifyRequest, SendWindow } from './rfc6665-subscription-notify-queue.js';
 
 /** One subscription as a package sees it. */
 export interface Subscription {
@@ -70,11 +71,13 @@ export interface EventPackage {
   /** §5.2 authorization: may the watcher see it now (active) or must the owner decide (pending)? */
   authorize(subscription: Subscription): Promise<PackageDecision>;
   /**
-   * The NOTIFY body for this subscription's current state; null sends none. `change` is what the
-   * package passed to `changed` (e.g. the one dialog that changed), undefined for the NOTIFYs
-   * after a SUBSCRIBE or refresh.
+   * The NOTIFY body for this subscription's current state; null sends none. `changes` are what
+   * the package passed to `changed` since the last NOTIFY, oldest first (several when changes
+   * came while a NOTIFY was in flight and were coalesced, rfc6665-subscription-notify-queue.ts);
+   * undefined when the full state is due: after a SUBSCRIBE or refresh, a change of
+   * authorization, or a `changed` without a change.
    */
-  body(subscription: Subscription, change?: unknown): Promise<string | null>;
+  body(subscription: Subscription, changes?: readonly unknown[]): Promise<string | null>;
   /** Told when a subscription ends, to drop per-subscription state. */
   ended?(subscription: Subscription): void;
 }
@@ -94,7 +97,18 @@ export interface EventServerOptions {
   readonly maxPerUser: number;
   /** Subscriptions from one source address; more is 403. */
   readonly maxPerSource: number;
+  /** NOTIFYs over UDP waiting for their response at once, server-wide (default 64; SendWindow). */
+  readonly maxUdpNotifiesInFlight?: number;
 }
+
+/**
+ * A default Linux receive buffer (net.core.rmem_default, 208 KiB) holds 166 datagrams of any
+ * size up to ~700 bytes (each is charged about 1,280 bytes of socket memory). 64 answers in
+ * flight fit it twice over — a NOTIFY retransmitted before its answer was read (Timer A, 500 ms)
+ * brings a second 200 OK — with room for the socket's other traffic; 128 measurably did not
+ * (docs/performance.md, presence fan-out). A larger SO_RCVBUF would allow a larger window.
+ */
+export const DEFAULT_UDP_NOTIFIES_IN_FLIGHT = 64;
 
 interface Dialog {
   readonly callId: string;
@@ -118,8 +132,8 @@ interface Entry {
   readonly source: string;
   flow: Flow | undefined;
   timer: TimerHandle | undefined;
-  /** NOTIFYs go out one after the other (CSeq order). */
-  queue: Promise<void>;
+  /** NOTIFYs go out one at a time (CSeq order), changes meanwhile coalesced into one. */
+  readonly notifies: NotifyQueue;
 }
 
 const TRANSPORTS: readonly TransportName[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
@@ -134,10 +148,12 @@ export class EventServer {
   readonly #byOwner = new Map<UserId, Set<Entry>>();
   readonly #perUser = new Map<UserId, number>();
   readonly #perSource = new Map<string, number>();
+  readonly #udpWindow: SendWindow;
   #closed = false;
 
   constructor(options: EventServerOptions) {
     this.#o = options;
+    this.#udpWindow = new SendWindow(options.maxUdpNotifiesInFlight ?? DEFAULT_UDP_NOTIFIES_IN_FLIGHT);
   }
 
   /** Adds an event package; a second one for the same event fails at start. */
@@ -292,7 +308,12 @@ export class EventServer {
       source,
       flow,
       timer: undefined,
-      queue: Promise.resolve(),
+      notifies: new NotifyQueue(
+        (request) => this.#sendNotify(entry, request),
+        (error: unknown) => this.#o.log.warn({ err: error, event: pkg.event }, 'SIP NOTIFY failed'),
+        // Over UDP (or a flow not yet known) a NOTIFY first waits for a place in the window.
+        () => (entry.flow?.isReliable ? Promise.resolve(() => {}) : this.#udpWindow.acquire()),
+      ),
     };
     // §4.2.1.1: 200 with the granted Expires (202 is deprecated by RFC 6665).
     respond(
@@ -403,31 +424,29 @@ export class EventServer {
     bump(this.#perSource, entry.source);
   }
 
-  /** Queues a NOTIFY of the entry's current state (with the body if active and `withBody`). */
+  /**
+   * A NOTIFY of the entry's current state (with the body if active and `withBody`) for `change`
+   * (undefined: the full state); coalesced with the next ones while one is in flight.
+   */
   #notify(entry: Entry, withBody = entry.state.phase === 'active', change?: unknown): void {
-    const snapshot = entry.state;
-    entry.queue = entry.queue
-      .then(() => this.#sendNotify(entry, snapshot, withBody, change))
-      .catch((error: unknown) =>
-        this.#o.log.warn({ err: error, event: entry.sub.event }, 'SIP NOTIFY failed'),
-      );
+    entry.notifies.push({
+      snapshot: entry.state,
+      withBody,
+      changes: change === undefined ? undefined : [change],
+    });
   }
 
-  async #sendNotify(
-    entry: Entry,
-    snapshot: SubscriptionSnapshot,
-    withBody: boolean,
-    change: unknown,
-  ): Promise<void> {
+  async #sendNotify(entry: Entry, { snapshot, withBody, changes }: NotifyRequest): Promise<void> {
     if (this.#closed) return;
     const pkg = this.#packages.get(entry.sub.event);
-    const body = pkg && withBody ? await pkg.body(entry.sub, change) : null;
     const flow = await this.#flowTo(entry);
     if (!flow) {
       this.#o.log.info({ event: entry.sub.event }, 'subscriber unreachable; subscription ended');
       if (snapshot.phase !== 'terminated') this.#apply(entry, { kind: 'notify-failed' });
       return;
     }
+    if (this.#closed) return;
+    const body = pkg && withBody ? await pkg.body(entry.sub, changes) : null;
     entry.sub.notifyCount += 1;
     const request = this.#notifyRequest(
       entry,
