@@ -26,6 +26,12 @@ export const SipTransportOptions = Type.Object({
   udpMessagesPerSecond: integer(200, 1, 1_000_000, 'UDP messages per second from one source address'),
   udpBurst: integer(400, 1, 1_000_000, 'UDP messages one source address may send at once'),
   udpMaxSources: integer(100_000, 100, 10_000_000, 'source addresses whose UDP rate is tracked'),
+  udpReceiveBufferBytes: integer(
+    4 * 1024 * 1024,
+    0,
+    256 * 1024 * 1024,
+    'SO_RCVBUF of the UDP socket (0: the system default; Linux caps it at net.core.rmem_max)',
+  ),
   idleTimeoutSeconds: integer(
     600,
     10,
@@ -94,7 +100,14 @@ async function listenUdp({ ctx, hub, listeners, limits }: Parts, tcpPort: number
   if (port === undefined) return undefined;
   const o = ctx.options;
   const rate = { ratePerSecond: o.udpMessagesPerSecond, burst: o.udpBurst, maxKeys: o.udpMaxSources };
-  const options = { hub, clock: ctx.clock, log: ctx.log, limits, rate };
+  const options = {
+    hub,
+    clock: ctx.clock,
+    log: ctx.log,
+    limits,
+    rate,
+    receiveBufferBytes: o.udpReceiveBufferBytes,
+  };
   const host = ctx.config.bind;
   if (port !== 0 || tcpPort === undefined) return UdpTransport.listen(options, { port, host });
   try {

@@ -148,3 +148,30 @@ describe('UdpTransport rate limit', () => {
     }
   });
 });
+
+describe('UdpTransport receive buffer', () => {
+  it('asks the kernel for the configured SO_RCVBUF, within what the system allows', async () => {
+    const { hub } = testHub();
+    const listen = (receiveBufferBytes: number) =>
+      UdpTransport.listen(
+        {
+          hub,
+          clock: new FakeClock(),
+          log: silentLogger(),
+          limits: DEFAULT_PARSE_LIMITS,
+          rate: { ratePerSecond: 10, burst: 10, maxKeys: 10 },
+          receiveBufferBytes,
+        },
+        { port: 0, host: '127.0.0.1' },
+      );
+    const small = await listen(4096);
+    const larger = await listen(131_072);
+    try {
+      // Linux grants at least a minimum and reports twice the grant; the larger ask gets more.
+      assert.ok(larger.receiveBufferBytes > small.receiveBufferBytes);
+    } finally {
+      small.close();
+      larger.close();
+    }
+  });
+});

@@ -25,6 +25,13 @@ export interface UdpTransportOptions {
   readonly limits: ParseLimits;
   /** Per source address (not port: one host, one budget). */
   readonly rate: TokenBucketOptions;
+  /**
+   * SO_RCVBUF asked for the socket (0: the system's default). A burst of answers — 500 200 OKs to
+   * a presence fan-out's NOTIFYs — arrives while the event loop is busy; what the buffer cannot
+   * hold the kernel drops, and the peers retransmit (RFC 3261 §17.1.2.2). Linux caps it at
+   * net.core.rmem_max.
+   */
+  readonly receiveBufferBytes?: number;
 }
 
 /** `udp_<address>_<port>`, with IPv6 colons as dashes so that the id stays a SIP token. */
@@ -109,6 +116,20 @@ export class UdpTransport implements TransportDriver {
         resolve();
       });
     });
+    if (options.receiveBufferBytes) {
+      try {
+        socket.setRecvBufferSize(options.receiveBufferBytes);
+      } catch (error) {
+        options.log.warn({ err: error }, 'SIP UDP receive buffer not set');
+      }
+      // Linux reports twice what it grants (the bookkeeping share) and grants at most rmem_max.
+      const granted = socket.getRecvBufferSize();
+      if (granted < options.receiveBufferBytes)
+        options.log.info(
+          { asked: options.receiveBufferBytes, granted },
+          'SIP UDP receive buffer capped by the system (net.core.rmem_max)',
+        );
+    }
     const transport = new UdpTransport(socket, isIPv6, options);
     const address = socket.address();
     transport.#local = { address: plainAddress(address.address), port: address.port };
@@ -118,6 +139,11 @@ export class UdpTransport implements TransportDriver {
 
   get local(): FlowAddress {
     return this.#local;
+  }
+
+  /** The socket's SO_RCVBUF as the kernel reports it (Linux: twice what it grants). */
+  get receiveBufferBytes(): number {
+    return this.#socket.getRecvBufferSize();
   }
 
   get isOpen(): boolean {
