@@ -120,14 +120,33 @@ describe('SIP registrar and MESSAGE (RFC 3261 §10, RFC 3428)', () => {
       await dave.send(xml('presence', {}));
       assert.equal((await carol.register(300)).status, 200);
       await dave.send(
-        xml('message', { to: 'sipcarol@localhost', type: 'chat', id: 'x1' }, xml('body', {}, 'from xmpp ☃')),
+        xml(
+          'message',
+          { to: 'sipcarol@localhost', type: 'chat', id: 'x1' },
+          xml('body', {}, 'from xmpp ☃'),
+          xml('thread', {}, 'th-42'),
+        ),
       );
       const received = await carol.waitForMessage('from xmpp ☃');
       assert.match(received, /From: <sip:dave@localhost>/);
       assert.match(received, /Content-Type: text\/plain/);
-      assert.equal((await carol.message('dave', 'from sip')).status, 200);
+      // RFC 7572: the XMPP thread is the SIP Call-ID, both ways.
+      assert.match(received, /^Call-ID: th-42\r?$/m);
+      assert.equal(
+        (
+          await carol.send(
+            'MESSAGE',
+            'sip:dave@localhost',
+            { callId: 'th-43' },
+            ['Content-Type: text/plain'],
+            'from sip',
+          )
+        ).status,
+        200,
+      );
       const stanza = await inbox.take(isMessage('from sip'), 'Carol’s MESSAGE at Dave’s client');
       assert.equal(stanza.attrs.from, 'sipcarol@localhost');
+      assert.equal(stanza.getChildText('thread'), 'th-43');
       assert.equal((await carol.register(0)).status, 200);
     } finally {
       carol.close();

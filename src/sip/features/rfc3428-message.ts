@@ -123,7 +123,8 @@ export const messageModule = defineModule({
         to: { address: userJid(recipient.username, ctx.domain), resource: null },
         type: 'chat',
         body: body.text,
-        thread: null,
+        // RFC 7572 §6 (Table 2): the SIP Call-ID is the XMPP <thread/>.
+        thread: callId(request),
         sentAt: now,
         payload: { format: SIP_FORMAT, content: body.text },
       };

@@ -27,6 +27,14 @@ export function senderUri(address: string): string {
   return address.startsWith('sip:') || address.startsWith('sips:') ? address : `sip:${address}`;
 }
 
+/** A thread that is a valid Call-ID (RFC 3261 §25.1 `word ["@" word]`), else null. */
+export function callIdFor(thread: string | null): string | null {
+  if (thread === null || thread.length === 0 || thread.length > 128) return null;
+  return /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+(@[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+)?$/.test(thread)
+    ? thread
+    : null;
+}
+
 export class SipMessageSender {
   readonly #o: SipMessageSenderOptions;
 
@@ -80,7 +88,8 @@ export class SipMessageSender {
         { name: 'Max-Forwards', value: '70' },
         { name: 'From', value: `<${senderUri(message.from.address)}>;tag=${ids.next()}` },
         { name: 'To', value: `<sip:${endpoint.address}>` },
-        { name: 'Call-ID', value: `${ids.next()}@${this.#o.domain}` },
+        // RFC 7572 §5 (Table 1): the XMPP <thread/> is the SIP Call-ID.
+        { name: 'Call-ID', value: callIdFor(message.thread) ?? `${ids.next()}@${this.#o.domain}` },
         { name: 'CSeq', value: '1 MESSAGE' },
         // RFC 3428 §4: the body is the message; Herald's text is UTF-8.
         { name: 'Content-Type', value: 'text/plain;charset=UTF-8' },

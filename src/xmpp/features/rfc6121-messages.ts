@@ -68,6 +68,8 @@ export const messagesModule = defineModule({
         'message',
         { from: message.from.address, to: message.to.address, type: message.type, id: message.id },
         message.body === null ? undefined : el('body', message.body),
+        // RFC 7572 §6: a SIP MESSAGE's Call-ID is its thread.
+        message.thread === null ? undefined : el('thread', message.thread),
       );
     };
 
