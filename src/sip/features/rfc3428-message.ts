@@ -19,7 +19,7 @@ import { flowOf } from '../registrar/registrar.js';
 import { sipEndpoint } from '../registrar/sip-endpoints.js';
 import { registrarKey, sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
 import { type SipRequestContext, sipStackKey } from '../sip-stack.js';
-import { callId, contentType, paramValue } from '../wire/index.js';
+import { callId, contentType, paramValue, type SipRequest, serializeMessage } from '../wire/index.js';
 import { SipMessageSender } from './sip-message-driver.js';
 
 const SIP_FORMAT = 'sip';
@@ -67,6 +67,12 @@ export function readBody(
   } catch {
     return { ok: false, status: 400, reason: 'Body Is Not UTF-8' };
   }
+}
+
+/** The MESSAGE as it came, for the compliance archive: without Authorization headers. */
+export function originalOf(request: SipRequest): string {
+  const headers = request.headers.remove('Authorization').remove('Proxy-Authorization');
+  return serializeMessage({ ...request, headers }).toString('utf8');
 }
 
 export const messageModule = defineModule({
@@ -126,7 +132,8 @@ export const messageModule = defineModule({
         // RFC 7572 §6 (Table 2): the SIP Call-ID is the XMPP <thread/>.
         thread: callId(request),
         sentAt: now,
-        payload: { format: SIP_FORMAT, content: body.text },
+        // SPEC M7: the original as it came, less the credentials (RFC 3261 §22.3 digest responses).
+        payload: { format: SIP_FORMAT, content: originalOf(request) },
       };
       const { status, reason } = statusOf(await messages.send(message));
       respond(status, reason);

@@ -128,5 +128,10 @@ describe('SIP MESSAGE and the compliance policy (SPEC M7, RFC 3428)', () => {
     assert.equal(bodies[0]?.protocol, 'sip');
     assert.equal(bodies[0]?.sender, 'alice@localhost');
     assert.equal(bodies[0]?.body, 'sip archived');
+    // The original SIP MESSAGE as it came, without the digest credentials.
+    const original = String(bodies[0]?.original);
+    assert.match(original, /^MESSAGE sip:bob@localhost SIP\/2\.0\r\n/);
+    assert.match(original, /\r\n\r\nsip archived$/);
+    assert.doesNotMatch(original, /Authorization|response=/i);
   });
 });
