@@ -390,7 +390,8 @@ export class EventServer {
     entry.state = step.next;
     entry.sub.phase = step.next.phase;
     if (step.next.phase === 'terminated') this.#forget(entry);
-    else if (ev.kind === 'refreshed') this.#arm(entry);
+    // A refresh moves the expiry; an expiry timer that came before its time waits for the rest.
+    else if (ev.kind === 'refreshed' || ev.kind === 'expired') this.#arm(entry);
     if (step.notify) this.#notify(entry);
   }
 
