@@ -4,75 +4,22 @@
  * webhook gets the message with protocol 'sip'.
  */
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { digestHa1, digestResponse } from '../../../src/core/identity/sip-digest.js';
+import { UdpUa } from '../../support/sip-udp-ua.js';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../../support/test-server.js';
 import { allowSelfSigned, isMessage, XmppCast } from '../../support/xmpp-clients.js';
 
 allowSelfSigned();
-const DOMAIN = 'localhost';
-
 /** Sends one MESSAGE as `user` over UDP, answering one digest challenge; resolves to the final status. */
 async function sipMessage(server: number, user: string, to: string, text: string): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const port = socket.address().port;
-  const uri = `sip:${to}@${DOMAIN}`;
-  const callId = `c-${Math.random().toString(36).slice(2)}@127.0.0.1`;
-  let cseq = 1;
-  const exchange = (auth: string[]): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
-      const timer = setTimeout(() => reject(new Error('no SIP answer')), 10_000);
-      const onMessage = (data: Buffer) => {
-        const reply = data.toString('utf8');
-        if (!reply.includes(branch) || /^SIP\/2\.0 1\d\d/.test(reply)) return;
-        clearTimeout(timer);
-        socket.off('message', onMessage);
-        resolve(reply);
-      };
-      socket.on('message', onMessage);
-      const lines = [
-        `MESSAGE ${uri} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=${branch};rport`,
-        'Max-Forwards: 70',
-        `From: <sip:${user}@${DOMAIN}>;tag=${user}`,
-        `To: <${uri}>`,
-        `Call-ID: ${callId}`,
-        `CSeq: ${cseq++} MESSAGE`,
-        'Content-Type: text/plain',
-        ...auth,
-        `Content-Length: ${Buffer.byteLength(text)}`,
-      ];
-      socket.send(`${lines.join('\r\n')}\r\n\r\n${text}`, server, '127.0.0.1');
-    });
+  const ua = new UdpUa(user, DEMO_PASSWORD, server);
+  await ua.start();
   try {
-    let reply = await exchange([]);
-    const challenge = /^(WWW|Proxy)-Authenticate: (Digest .*)$/im.exec(reply);
-    if (challenge) {
-      const nonce = /nonce="([^"]+)"/.exec(challenge[2] ?? '')?.[1] ?? '';
-      const ha1 = digestHa1('MD5', user, DOMAIN, DEMO_PASSWORD);
-      const response = digestResponse({
-        algorithm: 'MD5',
-        ha1,
-        method: 'MESSAGE',
-        uri,
-        nonce,
-        qop: 'auth',
-        nc: '00000001',
-        cnonce: 'c1',
-      });
-      const header = challenge[1] === 'WWW' ? 'Authorization' : 'Proxy-Authorization';
-      reply = await exchange([
-        `${header}: Digest username="${user}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`,
-      ]);
-    }
-    return Number(/^SIP\/2\.0 (\d{3})/.exec(reply)?.[1]);
+    return (await ua.message(to, text)).status;
   } finally {
-    socket.close();
+    ua.close();
   }
 }
 
