@@ -59,6 +59,15 @@ describe('SIP proxy calls with baresip (RFC 3261 §16)', { skip }, () => {
       assert.ok(herald.server.calls.legsOf(bobUser.id).some((leg) => leg.state === 'confirmed'));
       // Let the tone play into the call for a while: Bob records what he receives.
       await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Alice puts Bob on hold (a re-INVITE with a=sendonly, RFC 3264 §8.4) and takes him back.
+      const aliceHolds = (held: boolean) =>
+        herald.server.calls
+          .legsOf(aliceUser.id)
+          .some((leg) => leg.state === 'confirmed' && leg.held === held);
+      alice.command('hold');
+      await until('Alice’s leg held', () => aliceHolds(true));
+      alice.command('resume');
+      await until('Alice’s leg resumed', () => aliceHolds(false));
       alice.command('hangup');
       await until('Bob got the BYE', () => bob.hasEvent('CALL_CLOSED'));
       await until('the legs ended', () => herald.server.calls.legsOf(bobUser.id).length === 0);

@@ -4,10 +4,12 @@
  * ended by a non-2xx final response, a CANCEL, a BYE, or the longest call allowed.
  * https://www.rfc-editor.org/rfc/rfc4235#section-3.7.1
  */
+
 import type { CallLeg, CallLegState, CallRegistry } from '../../core/calls/index.js';
 import type { UserId } from '../../core/ports.js';
 import type { Clock, TimerHandle } from '../../kernel/clock.js';
 import { callId, formatUri, fromHeader, type SipRequest, type SipResponse, toHeader } from '../wire/index.js';
+import { isHoldOffer } from '../wire/rfc3264-hold.js';
 
 export interface Party {
   readonly userId: UserId;
@@ -29,13 +31,6 @@ const RANK: Record<CallLegState, number> = {
   confirmed: 3,
   terminated: 4,
 };
-
-/** SDP that puts the other party on hold (RFC 3264 §8.4: sendonly or inactive; RFC 2543 c=0.0.0.0). */
-export function isHoldOffer(body: Buffer, contentType: string | undefined): boolean {
-  if (!contentType?.toLowerCase().startsWith('application/sdp')) return false;
-  const sdp = body.toString('utf8');
-  return /^a=(sendonly|inactive)\s*$/m.test(sdp) || /^c=IN IP4 0\.0\.0\.0\s*$/m.test(sdp);
-}
 
 export class CallLegFeed {
   readonly #calls: CallRegistry;
