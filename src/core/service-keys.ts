@@ -8,6 +8,7 @@ import type { UploadService } from './files/upload-service.js';
 import type { AccountService } from './identity/account-service.js';
 import type { AuthService } from './identity/auth-service.js';
 import type { MessageService } from './messaging/message-service.js';
+import type { MessageWaitingService } from './messaging/message-waiting.js';
 import type { PepService } from './pep/pep-service.js';
 import type { SessionRegistry, Store } from './ports.js';
 import type { ManualStatusService } from './presence/manual-status.js';
@@ -33,4 +34,5 @@ export const manualStatusServiceKey = serviceKey<ManualStatusService>('core.manu
 export const calendarServiceKey = serviceKey<CalendarService>('core.calendar');
 export const roomServiceKey = serviceKey<RoomService>('core.rooms');
 export const callRegistryKey = serviceKey<CallRegistry>('core.calls');
+export const messageWaitingKey = serviceKey<MessageWaitingService>('core.message-waiting');
 export const rosterEffectsRelayKey = serviceKey<RosterEffectsRelay>('core.roster-effects');

@@ -11,6 +11,7 @@ import { UploadService } from '../core/files/upload-service.js';
 import { AccountService } from '../core/identity/account-service.js';
 import { AuthService } from '../core/identity/auth-service.js';
 import { MessageService } from '../core/messaging/message-service.js';
+import { MessageWaitingService } from '../core/messaging/message-waiting.js';
 import { PepService } from '../core/pep/pep-service.js';
 import type { ComplianceSink, PasswordHasher, SessionRegistry, Store } from '../core/ports.js';
 import { ManualStatusService } from '../core/presence/manual-status.js';
@@ -47,6 +48,8 @@ export interface CoreServices {
   readonly calendar: CalendarService;
   /** Live call legs (in memory), fed by the SIP proxy. */
   readonly calls: CallRegistry;
+  /** What waits in each user's mailboxes (the message-waiting lamp). */
+  readonly messageWaiting: MessageWaitingService;
   /** XEP-0045 group chat rooms on conference.<domain>. */
   readonly rooms: RoomService;
   /** SPEC M7: the compliance sink and its retry queue; null when `compliance.sink` is 'none'. */
@@ -155,6 +158,7 @@ export function createCoreServices(input: {
     manualStatus: new ManualStatusService({ store: store.presence, clock, presence }),
     calendar: new CalendarService({ store: store.presence, clock, presence, read: httpCalendarReader() }),
     calls: new CallRegistry({ clock }),
+    messageWaiting: new MessageWaitingService(),
     // XEP-0045 §10.1.3 persistent rooms in the store; XEP-0313 §5 each room's own archive.
     rooms: new RoomService({
       serviceDomain: `conference.${config.domain}`,

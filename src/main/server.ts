@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CallRegistry } from '../core/calls/call-registry.js';
 import type { DirectoryService } from '../core/directory/directory-service.js';
 import type { AccountService } from '../core/identity/account-service.js';
+import type { MessageWaitingService } from '../core/messaging/message-waiting.js';
 import type { PasswordHasher, Store } from '../core/ports.js';
 import type { PresenceService } from '../core/presence/presence-service.js';
 import {
@@ -24,6 +25,7 @@ import {
   directoryServiceKey,
   manualStatusServiceKey,
   messageServiceKey,
+  messageWaitingKey,
   pepServiceKey,
   presenceServiceKey,
   roomServiceKey,
@@ -79,6 +81,8 @@ export interface RunningServer {
   /** Live call legs and composed presence (tests and diagnostics read them). */
   readonly calls: CallRegistry;
   readonly presence: PresenceService;
+  /** What waits in each user's mailboxes (mailboxes set it; the SIP message-summary package reads it). */
+  readonly messageWaiting: MessageWaitingService;
   /** Bound ports by listener name (http, https, xmpp, xmpps, …); a listener that is off is absent. */
   readonly ports: Readonly<Record<string, number>>;
   readonly tlsFingerprint: string;
@@ -202,6 +206,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.provide(pepServiceKey, core.pep, 'main');
     services.provide(presenceServiceKey, core.presence, 'main');
     services.provide(callRegistryKey, core.calls, 'main');
+    services.provide(messageWaitingKey, core.messageWaiting, 'main');
     services.provide(roomServiceKey, core.rooms, 'main');
     services.provide(manualStatusServiceKey, core.manualStatus, 'main');
     services.provide(calendarServiceKey, core.calendar, 'main');
@@ -252,6 +257,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       directory,
       demo,
       calls: core.calls,
+      messageWaiting: core.messageWaiting,
       presence: core.presence,
       ports,
       tlsFingerprint: tls.fingerprint256,

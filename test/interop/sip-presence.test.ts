@@ -208,6 +208,48 @@ describe('SIP presence: SUBSCRIBE/NOTIFY and PUBLISH (RFC 6665, 3856, 3903)', ()
     }
   });
 
+  it('message-summary (RFC 3842): a user watches their own mailbox only; counts reach the phone', async () => {
+    const phone = new UdpUa('powner', 'pw-powner-secret', port);
+    const stranger = new UdpUa('pwatcher', 'pw-pwatcher-secret', port);
+    await phone.start();
+    await stranger.start();
+    const owner = await herald.server.store.accounts.findUserByName('powner');
+    assert.ok(owner);
+    const MWI = ['Event: message-summary', 'Accept: application/simple-message-summary', 'Expires: 600'];
+    try {
+      const refused = await stranger.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'mwi-x' }, MWI);
+      assert.equal(refused.status, 403);
+      const sub = await phone.send('SUBSCRIBE', `sip:powner@${DOMAIN}`, { callId: 'mwi-1' }, MWI);
+      assert.equal(sub.status, 200);
+      const first = await phone.waitForNotify((n) => /^Event: message-summary/im.test(n), 'the summary');
+      assert.match(first, /Subscription-State: active/i);
+      assert.match(first, /Content-Type: application\/simple-message-summary/i);
+      assert.match(first, /Messages-Waiting: no\r\nMessage-Account: sip:powner@localhost/);
+      // A mailbox (voicemail, later) sets the counts: the lamp lights.
+      herald.server.messageWaiting.set(owner.id, 'voice', {
+        newCount: 2,
+        oldCount: 8,
+        newUrgent: 0,
+        oldUrgent: 2,
+      });
+      const lit = await phone.waitForNotify((n) => /Messages-Waiting: yes/.test(n), 'the lamp on');
+      assert.match(lit, /Voice-Message: 2\/8 \(0\/2\)/);
+      herald.server.messageWaiting.set(owner.id, 'voice', {
+        newCount: 0,
+        oldCount: 10,
+        newUrgent: 0,
+        oldUrgent: 0,
+      });
+      await phone.waitForNotify(
+        (n) => /Messages-Waiting: no[\s\S]*Voice-Message: 0\/10/.test(n),
+        'the lamp off',
+      );
+    } finally {
+      phone.close();
+      stranger.close();
+    }
+  });
+
   it('a blocked watcher is active but sees closed', async () => {
     const blocked = new UdpUa('pblocked', 'pw-pblocked-secret', port);
     const owner = new UdpUa('powner', 'pw-powner-secret', port);

@@ -80,6 +80,11 @@ export interface EventPackage {
   body(subscription: Subscription, changes?: readonly unknown[]): Promise<string | null>;
   /** Told when a subscription ends, to drop per-subscription state. */
   ended?(subscription: Subscription): void;
+  /**
+   * Whether `watcher` may subscribe to `owner`'s resource at all; false is 403 to the SUBSCRIBE
+   * (RFC 6665 §4.2.1.2 lets the notifier refuse an unauthorized subscription). Without it, all may.
+   */
+  admits?(watcher: UserRecord, owner: UserRecord): boolean;
 }
 
 export interface EventServerOptions {
@@ -267,6 +272,7 @@ export class EventServer {
       return respond(404, 'Not Found');
     const owner = await this.#o.accounts.findUserByName(uri.user.toLowerCase());
     if (!owner) return respond(404, 'Not Found');
+    if (pkg.admits && !pkg.admits(watcher, owner)) return respond(403, 'Forbidden');
     const contact = contacts(request);
     // §4.1.2.1 / RFC 3261 §12.1.1: the remote target is the SUBSCRIBE's single Contact.
     if (contact?.kind !== 'addresses' || contact.contacts.length !== 1)

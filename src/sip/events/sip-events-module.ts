@@ -6,6 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import {
   callRegistryKey,
+  messageWaitingKey,
   presenceServiceKey,
   rosterEffectsRelayKey,
   rosterServiceKey,
@@ -18,6 +19,7 @@ import { sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
 import { sipStackKey } from '../sip-stack.js';
 import { EventServer } from './event-server.js';
 import { RegistrationPresence } from './registration-presence.js';
+import { MessageSummaryPackage } from './rfc3842-message-summary-package.js';
 import { PRESENCE_EVENT, PresencePackage } from './rfc3856-presence-package.js';
 import { PublishHandler } from './rfc3903-publish.js';
 import { DIALOG_EVENT, DialogPackage } from './rfc4235-dialog-package.js';
@@ -28,9 +30,9 @@ export const sipEventServerKey = serviceKey<EventServer>('sip.events');
 export const sipEventsModule = defineModule({
   name: 'sip-events',
   description:
-    'SUBSCRIBE/NOTIFY (presence, dialog) and PUBLISH, served from the core presence service and call registry',
+    'SUBSCRIBE/NOTIFY (presence, dialog, message-summary) and PUBLISH, served from the core presence service, call registry and message-waiting counts',
   requires: ['sip-core', 'sip-registrar'],
-  specs: ['RFC 6665', 'RFC 3856', 'RFC 3903', 'RFC 3863', 'RFC 4480', 'RFC 4235'],
+  specs: ['RFC 6665', 'RFC 3856', 'RFC 3903', 'RFC 3863', 'RFC 4480', 'RFC 4235', 'RFC 3842'],
   options: Type.Object({
     /** RFC 6665 §4.2.1.1: shorter SUBSCRIBE/PUBLISH Expires get 423 with Min-Expires. */
     minExpires: Type.Integer({ default: 60, minimum: 1, maximum: 3600 }),
@@ -95,6 +97,10 @@ export const sipEventsModule = defineModule({
     const offAttach = presencePackage.attach(server);
     const offDialog = server.registerPackage(dialogPackage);
     const offDialogAttach = dialogPackage.attach(server);
+    // RFC 3842: the message-waiting lamp, from the core counts the mailboxes set.
+    const summaryPackage = new MessageSummaryPackage(ctx.use(messageWaitingKey));
+    const offSummary = server.registerPackage(summaryPackage);
+    const offSummaryAttach = summaryPackage.attach(server);
     const publish = new PublishHandler({
       presence,
       auth,
@@ -149,6 +155,8 @@ export const sipEventsModule = defineModule({
       offPackage();
       offDialogAttach();
       offDialog();
+      offSummaryAttach();
+      offSummary();
       registrations.close();
       publish.close();
       server.close();
