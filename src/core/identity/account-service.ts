@@ -41,7 +41,8 @@ export interface NewUser {
   readonly isAdmin?: boolean;
 }
 
-export type PasswordChangedListener = (user: UserRecord) => void;
+/** Told when a user's stored credentials stop being valid: a new password, or the user removed. */
+export type CredentialsChangedListener = (user: UserRecord) => void;
 
 const MAX_PAGE = 500;
 
@@ -52,15 +53,19 @@ function valid<T>(checked: Checked<T>, field: string): T {
 
 export class AccountService {
   readonly #o: AccountServiceOptions;
-  readonly #passwordListeners: PasswordChangedListener[] = [];
+  readonly #credentialListeners: CredentialsChangedListener[] = [];
 
   constructor(options: AccountServiceOptions) {
     this.#o = options;
   }
 
-  /** Lets caches of verified passwords (AuthService) forget a user whose password changed. */
-  onPasswordChanged(listener: PasswordChangedListener): void {
-    this.#passwordListeners.push(listener);
+  /**
+   * Lets caches of passwords or credentials (AuthService, the SIP digest authenticator) forget a
+   * user whose password changed or who was removed, at once. Changes made by another process
+   * (the admin CLI on the same database, another node) are not seen here: such caches expire.
+   */
+  onCredentialsChanged(listener: CredentialsChangedListener): void {
+    this.#credentialListeners.push(listener);
   }
 
   async addUser(actor: Principal, input: NewUser): Promise<UserRecord> {
@@ -131,7 +136,7 @@ export class AccountService {
       this.#o.clock.now(),
     );
     await this.#o.store.accounts.setCredentials(user.id, credentials);
-    for (const listener of this.#passwordListeners) listener(user);
+    for (const listener of this.#credentialListeners) listener(user);
   }
 
   async removeUser(actor: Principal, username: string): Promise<void> {
@@ -139,6 +144,7 @@ export class AccountService {
     const user = await this.#find(username);
     if (user.isAdmin) await this.#refuseLastAdministrator(user);
     await this.#o.store.accounts.deleteUser(user.id);
+    for (const listener of this.#credentialListeners) listener(user);
   }
 
   /** The user if the password is theirs (argon2id), else null. Throttling is the caller's (AuthService). */

@@ -52,7 +52,7 @@ export class AuthService {
     this.#o = options;
     this.#accountThrottle = new LoginThrottle({ limit: options.failuresPerMinute, windowMs: 60_000 });
     this.#addressThrottle = new LoginThrottle({ limit: options.ipFailuresPerMinute, windowMs: 60_000 });
-    options.accounts.onPasswordChanged((user) => this.forgetUser(user.id));
+    options.accounts.onCredentialsChanged((user) => this.forgetUser(user.id));
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   parseDigestAlgorithm,
   verifyDigestResponse,
 } from '../../core/identity/sip-digest.js';
-import type { AccountStore, UserRecord } from '../../core/ports.js';
+import type { AccountStore, UserId, UserRecord } from '../../core/ports.js';
 import {
   type DigestCredentials,
   digestCredentials,
@@ -20,6 +20,7 @@ import {
   type SipRequest,
   uriEquals,
 } from '../wire/index.js';
+import { DigestCredentialCache } from './digest-credential-cache.js';
 import type { DigestNonces } from './digest-nonces.js';
 
 /** The part of core AuthService that throttles failed logins (any protocol shares the counts). */
@@ -45,6 +46,8 @@ export interface SipDigestAuthOptions {
   readonly throttle: LoginThrottling;
   /** User-Agent prefixes that get only the MD5 challenge (see `challenges`). */
   readonly md5OnlyUserAgents?: readonly string[];
+  /** Users and HA1s kept in memory (DigestCredentialCache); by default none are. */
+  readonly credentialCache?: { readonly ttlMs: number; readonly maxEntries: number };
 }
 
 /** Challenged algorithms in order of preference (RFC 8760 §2.4: the strongest first). */
@@ -54,9 +57,19 @@ const DUMMY_HA1: Record<DigestAlgorithm, string> = { MD5: '0'.repeat(32), 'SHA-2
 
 export class SipDigestAuth {
   readonly #o: SipDigestAuthOptions;
+  readonly #credentials: DigestCredentialCache;
 
   constructor(options: SipDigestAuthOptions) {
     this.#o = options;
+    this.#credentials = new DigestCredentialCache({
+      accounts: options.accounts,
+      ...(options.credentialCache ?? { ttlMs: 0, maxEntries: 1 }),
+    });
+  }
+
+  /** The user's password changed or the user was removed: their cached credentials go (at once). */
+  forgetUser(userId: UserId): void {
+    this.#credentials.forget(userId);
   }
 
   get realm(): string {
@@ -127,8 +140,9 @@ export class SipDigestAuth {
     const nonce = this.#o.nonces.check(credentials.nonce, now);
     // Herald challenges with qop="auth" only, so anything else was not an answer to it (RFC 7616 §3.4).
     if (algorithm === null || nonce === 'invalid' || credentials.qop !== 'auth') return 'failed';
-    const user = await this.#o.accounts.findUserByName(credentials.username.toLowerCase());
-    const stored = user ? await this.#o.accounts.getCredentials(user.id) : undefined;
+    const account = await this.#credentials.lookup(credentials.username.toLowerCase(), now);
+    const user = account?.user;
+    const stored = account?.credentials;
     const isOurRealm = stored?.digestRealm === this.#o.realm;
     const ha1 =
       stored && isOurRealm ? (algorithm === 'MD5' ? stored.ha1Md5 : stored.ha1Sha256) : DUMMY_HA1[algorithm];

@@ -4,7 +4,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-10
  */
 import { Type } from '@sinclair/typebox';
-import { authServiceKey, sessionRegistryKey, storeKey } from '../../core/service-keys.js';
+import { accountServiceKey, authServiceKey, sessionRegistryKey, storeKey } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
 import { serviceKey } from '../../kernel/services.js';
 import { DigestNonces } from '../auth/digest-nonces.js';
@@ -41,6 +41,14 @@ export const registrarModule = defineModule({
       default: ['sipsak', 'baresip'],
       maxItems: 32,
     }),
+    /**
+     * How long a looked-up user and their HA1s are reused by digest authentication. A password
+     * changed or a user removed through this server is forgotten at once; through another process
+     * (the admin CLI, another node) after at most this. 0: every request reads the store.
+     */
+    credentialCacheMs: Type.Integer({ default: 10_000, minimum: 0, maximum: 300_000 }),
+    /** Users kept by that cache at most. */
+    credentialCacheEntries: Type.Integer({ default: 10_000, minimum: 1, maximum: 1_000_000 }),
     /** How often expired bindings are deleted from the store. */
     purgeIntervalMs: Type.Integer({ default: 600_000, minimum: 10_000, maximum: 86_400_000 }),
     /** Live bindings turned back into endpoints at start. */
@@ -61,7 +69,9 @@ export const registrarModule = defineModule({
       accounts: store.accounts,
       throttle: ctx.use(authServiceKey),
       md5OnlyUserAgents: options.md5OnlyUserAgents,
+      credentialCache: { ttlMs: options.credentialCacheMs, maxEntries: options.credentialCacheEntries },
     });
+    ctx.use(accountServiceKey).onCredentialsChanged((user) => auth.forgetUser(user.id));
     const registrar = new Registrar({
       domain: ctx.domain,
       clock: ctx.clock,

@@ -5,6 +5,7 @@
  */
 
 import { fail, ok, type ParseResult } from './parse-result.js';
+import { recentParses } from './recent-parses.js';
 import { isToken, trimLws } from './rfc3261-chars.js';
 import { type NameAddr, parseNameAddr } from './rfc3261-name-addr.js';
 import { parseDeltaSeconds } from './rfc3261-scalar-headers.js';
@@ -49,7 +50,12 @@ export interface AddressHeader extends NameAddr {
 }
 
 /** From / To: name-addr or addr-spec with from-param / to-param (tag). */
-export function parseAddressHeader(value: string): ParseResult<AddressHeader> {
+export const parseAddressHeader: (value: string) => ParseResult<AddressHeader> = recentParses(
+  parseAddressHeaderOnce,
+  512,
+);
+
+function parseAddressHeaderOnce(value: string): ParseResult<AddressHeader> {
   const parsed = parseNameAddr(value, { allowAddrSpec: true });
   if (!parsed.ok) return parsed;
   const tag = paramValue(parsed.value.params, 'tag');

@@ -5,6 +5,7 @@
  */
 import { classifyHost, isIPv4, parseIPv6 } from './ip-address.js';
 import { fail, ok, type ParseResult } from './parse-result.js';
+import { recentParses } from './recent-parses.js';
 import { isToken, trimLws } from './rfc3261-chars.js';
 import { parseParams } from './rfc3261-params.js';
 import { formatParams, type Param, paramValue } from './uri.js';
@@ -55,7 +56,9 @@ function checkKnownParams(params: readonly Param[]): ParseResult<Pick<Via, 'bran
 }
 
 /** Parses one via-parm (a single value of a possibly comma-separated Via line). */
-export function parseVia(value: string): ParseResult<Via> {
+export const parseVia: (value: string) => ParseResult<Via> = recentParses(parseViaOnce, 512);
+
+function parseViaOnce(value: string): ParseResult<Via> {
   const match = VIA.exec(trimLws(value));
   if (!match) return fail('malformed Via');
   const [, name = '', version = '', transport = '', host = '', portText, rest = ''] = match;

@@ -3,9 +3,11 @@
  * WAL mode (https://sqlite.org/wal.html) so readers do not block the writer. PostgreSQL: a pg.Pool.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { type Dialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Dialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { SqlKind } from './sql-schema.js';
+import { FifoSqliteDialect } from './sqlite-fifo-dialect.js';
+import { SqliteStatementCache } from './sqlite-statement-cache.js';
 
 export interface SqlConnection {
   readonly kind: SqlKind;
@@ -21,7 +23,7 @@ export interface SqliteOptions {
 export function sqliteConnection(file: string, options: SqliteOptions = {}): SqlConnection {
   return {
     kind: 'sqlite',
-    dialect: new SqliteDialect({
+    dialect: new FifoSqliteDialect({
       database: async () => {
         const database = new BetterSqlite3(file);
         database.pragma('journal_mode = WAL');
@@ -30,7 +32,7 @@ export function sqliteConnection(file: string, options: SqliteOptions = {}): Sql
         database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
         // Durable at each checkpoint; in WAL mode NORMAL cannot corrupt the database.
         database.pragma('synchronous = NORMAL');
-        return database;
+        return new SqliteStatementCache(database);
       },
     }),
   };

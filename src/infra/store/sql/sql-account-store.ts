@@ -15,6 +15,7 @@ import {
 } from '../../../core/ports.js';
 import { notFound } from '../../../kernel/errors.js';
 import { checkUserQuery, foldForSearch } from '../user-search.js';
+import { PrecompiledQuery, precompiledOnce } from './sql-precompiled.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { UserCredentialsTable, UsersTable } from './sql-schema.js';
 
@@ -75,8 +76,27 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+/** Looked up by every SIP request and XMPP login: compiled once (sql-precompiled.ts). */
+function accountQueries(runner: SqlRunner) {
+  return {
+    byId: new PrecompiledQuery<{ id: string }, UsersTable>(runner.db, ['id'], (db, p) =>
+      db.selectFrom('users').selectAll().where('id', '=', p.id),
+    ),
+    byName: new PrecompiledQuery<{ username: string }, UsersTable>(runner.db, ['username'], (db, p) =>
+      db.selectFrom('users').selectAll().where('username', '=', p.username),
+    ),
+    credentials: new PrecompiledQuery<{ id: string }, UserCredentialsTable>(runner.db, ['id'], (db, p) =>
+      db.selectFrom('user_credentials').selectAll().where('user_id', '=', p.id),
+    ),
+  };
+}
+
 export class SqlAccountStore implements AccountStore {
-  constructor(private readonly runner: SqlRunner) {}
+  readonly #queries: ReturnType<typeof accountQueries>;
+
+  constructor(private readonly runner: SqlRunner) {
+    this.#queries = precompiledOnce(runner.db, 'accounts', () => accountQueries(runner));
+  }
 
   async insertUser(user: UserRecord, credentials: StoredCredentials): Promise<void> {
     await this.runner.write(async (db) => {
@@ -97,16 +117,12 @@ export class SqlAccountStore implements AccountStore {
   }
 
   async findUserById(id: UserId): Promise<UserRecord | undefined> {
-    const row = await this.runner.read((db) =>
-      db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
-    );
+    const [row] = await this.runner.read((db) => this.#queries.byId.rows(db, { id }));
     return row && userFromRow(row);
   }
 
   async findUserByName(username: string): Promise<UserRecord | undefined> {
-    const row = await this.runner.read((db) =>
-      db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst(),
-    );
+    const [row] = await this.runner.read((db) => this.#queries.byName.rows(db, { username }));
     return row && userFromRow(row);
   }
 
@@ -154,9 +170,7 @@ export class SqlAccountStore implements AccountStore {
   }
 
   async getCredentials(id: UserId): Promise<StoredCredentials | undefined> {
-    const row = await this.runner.read((db) =>
-      db.selectFrom('user_credentials').selectAll().where('user_id', '=', id).executeTakeFirst(),
-    );
+    const [row] = await this.runner.read((db) => this.#queries.credentials.rows(db, { id }));
     return row && credentialsFromRow(row);
   }
 

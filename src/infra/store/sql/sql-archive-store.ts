@@ -15,6 +15,7 @@ import {
 import { checkArchiveLimit } from '../archive-limits.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { ArchiveMessagesTable, Database } from './sql-schema.js';
+import { SqlWriteBatch } from './sql-write-batch.js';
 
 function toRow(record: ArchivedMessageRecord): ArchiveMessagesTable {
   return {
@@ -62,10 +63,18 @@ const beyond = (eb: Eb, cursor: ArchiveCursor, op: '>' | '<') =>
   eb.or([eb('at', op, cursor.at), eb.and([eb('at', '=', cursor.at), eb('id', op, cursor.id)])]);
 
 export class SqlArchiveStore implements ArchiveStore {
-  constructor(private readonly runner: SqlRunner) {}
+  /** Messages archived together (both sides of a chat message, busy moments) commit together. */
+  readonly #writes: SqlWriteBatch;
+
+  constructor(private readonly runner: SqlRunner) {
+    this.#writes = new SqlWriteBatch(runner);
+  }
 
   async append(record: ArchivedMessageRecord): Promise<void> {
-    await this.runner.write((db) => db.insertInto('archive_messages').values(toRow(record)).execute());
+    const row = toRow(record);
+    await this.#writes.write(async (db) => {
+      await db.insertInto('archive_messages').values(row).execute();
+    });
   }
 
   async get(userId: UserId, id: string): Promise<ArchivedMessageRecord | undefined> {

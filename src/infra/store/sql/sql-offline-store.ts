@@ -8,6 +8,7 @@ import { asUserId, type OfflineMessageRecord, type OfflineStore, type UserId } f
 import { notFound } from '../../../kernel/errors.js';
 import { checkPeekLimit, checkQuota } from '../offline-limits.js';
 import { chunked } from './sql-chunks.js';
+import { PrecompiledQuery, precompiledOnce } from './sql-precompiled.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { OfflineMessagesTable, SqlKind } from './sql-schema.js';
 
@@ -34,10 +35,31 @@ function messageFromRow(row: OfflineMessagesTable): OfflineMessageRecord {
 }
 
 export class SqlOfflineStore implements OfflineStore {
+  /** Every SIP REGISTER peeks (offline delivery): compiled once (sql-precompiled.ts). */
+  readonly #peek: PrecompiledQuery<{ userId: string; limit: number }, OfflineMessagesTable>;
+
   constructor(
     private readonly runner: SqlRunner,
     private readonly kind: SqlKind,
-  ) {}
+  ) {
+    this.#peek = precompiledOnce(
+      runner.db,
+      'offline.peek',
+      (db) =>
+        new PrecompiledQuery<{ userId: string; limit: number }, OfflineMessagesTable>(
+          db,
+          ['userId', 'limit'],
+          (db, p) =>
+            db
+              .selectFrom('offline_messages')
+              .selectAll()
+              .where('user_id', '=', p.userId)
+              .orderBy('stored_at')
+              .orderBy('id')
+              .limit(p.limit),
+        ),
+    );
+  }
 
   async enqueue(message: OfflineMessageRecord, quota: number): Promise<'stored' | 'quota-exceeded'> {
     checkQuota(quota);
@@ -64,16 +86,7 @@ export class SqlOfflineStore implements OfflineStore {
 
   async peek(userId: UserId, limit: number): Promise<OfflineMessageRecord[]> {
     checkPeekLimit(limit);
-    const rows = await this.runner.read((db) =>
-      db
-        .selectFrom('offline_messages')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('stored_at')
-        .orderBy('id')
-        .limit(limit)
-        .execute(),
-    );
+    const rows = await this.runner.read((db) => this.#peek.rows(db, { userId, limit }));
     return rows.map(messageFromRow);
   }
 

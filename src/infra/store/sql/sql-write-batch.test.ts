@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { SqlRunner } from './sql-runner.js';
+import type { Database } from './sql-schema.js';
+import { SqlWriteBatch } from './sql-write-batch.js';
+
+async function setup() {
+  const raw = new BetterSqlite3(':memory:');
+  let begins = 0;
+  const database = {
+    close: () => raw.close(),
+    prepare: (text: string) => {
+      if (/^begin/i.test(text)) begins++;
+      return raw.prepare(text);
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  await sql`create table t (k integer primary key, v text not null)`.execute(db);
+  const insert = (k: number, v: string | null) => async (d: Kysely<Database>) => {
+    await sql`insert into t (k, v) values (${k}, ${v})`.execute(d);
+  };
+  const rows = async () =>
+    (await sql<{ k: number }>`select k from t order by k`.execute(db)).rows.map((r) => r.k);
+  return { db, runner: new SqlRunner(db), insert, rows, begins: () => begins };
+}
+
+describe('SqlWriteBatch (group commit)', () => {
+  it('commits writes that arrive together in one transaction, each resolving after it', async () => {
+    const { db, runner, insert, rows, begins } = await setup();
+    const batch = new SqlWriteBatch(runner);
+    await Promise.all([1, 2, 3, 4].map((k) => batch.write(insert(k, `v${k}`))));
+    assert.deepEqual(await rows(), [1, 2, 3, 4]);
+    assert.equal(begins(), 1);
+    await batch.write(insert(5, 'v5'));
+    assert.equal(begins(), 2);
+    await db.destroy();
+  });
+
+  it('fails a refused write alone: the others of its group still commit', async () => {
+    const { db, runner, insert, rows } = await setup();
+    const batch = new SqlWriteBatch(runner);
+    const results = await Promise.allSettled([
+      batch.write(insert(1, 'a')),
+      batch.write(insert(2, null)), // NOT NULL
+      batch.write(insert(3, 'c')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(await rows(), [1, 3]);
+    await db.destroy();
+  });
+
+  it('joins the caller’s transaction instead of grouping', async () => {
+    const { db, insert, rows, begins } = await setup();
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await new SqlWriteBatch(new SqlRunner(trx)).write(insert(9, 'x'));
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    assert.deepEqual(await rows(), []);
+    assert.equal(begins(), 1);
+    await db.destroy();
+  });
+});
