@@ -12,6 +12,8 @@ export interface SipRunResult {
   readonly maxRate: number;
   readonly confirmRate: number;
   readonly confirmFailed: number;
+  /** Server CPU time (all its processes) per successful call of the confirmation run, µs. */
+  readonly cpuUsPerCall?: number;
   readonly rssBytes: number;
 }
 
@@ -77,9 +79,13 @@ export function sipMarkdownTable(reports: readonly SipScenarioReport[]): string 
         ? [
             ['max rate /s (0 failed)', (r) => r.maxRate, `≥ ${fmt(report.goal.value)}/s`, goalMet(report)],
             ['failed at 80 %', (r) => r.confirmFailed, '0', ''],
+            ['server CPU µs per call (at 80 %)', (r) => r.cpuUsPerCall ?? Number.NaN, '', ''],
             ['memory MB after (Pss)', mb, '', ''],
           ]
-        : [['memory MB (Pss)', mb, `< ${report.goal.value} MB`, goalMet(report)]];
+        : [
+            ['memory MB (Pss)', mb, `< ${report.goal.value} MB`, goalMet(report)],
+            ['registrations + subscriptions missing', (r) => r.confirmFailed, '0', ''],
+          ];
     for (const [label, pick, goal, met] of rows)
       lines.push(
         `| ${report.scenario} | ${label} | ${cell(herald, pick)} | ${cell(kamailio, pick)} | ${ratio(pick)} | ${goal} | ${met} |`,

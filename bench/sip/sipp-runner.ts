@@ -3,7 +3,7 @@
  * statistics file. UAC runs are bounded by a timeout; UAS runs are stopped by the caller.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSippStats, type SippTotals } from './sipp-stats.js';
 
@@ -23,12 +23,29 @@ export async function runSipp(
   args: readonly string[],
   options: { workDir: string; timeoutMs: number },
 ): Promise<SippRun> {
-  const stats = join(options.workDir, `sipp-${process.pid}-${++serial}.csv`);
+  const run = ++serial;
+  const stats = join(options.workDir, `sipp-${process.pid}-${run}.csv`);
   rmSync(stats, { force: true });
+  // Unexpected messages of the run (kept when there are any), to read when a step fails.
+  const errors = join(options.workDir, `sipp-${process.pid}-${run}-errors.log`);
   const started = performance.now();
   const child = spawn(
     'sipp',
-    [remote, ...args, '-nostdin', '-trace_stat', '-stf', stats, '-fd', '60', '-recv_timeout', '5000'],
+    [
+      remote,
+      ...args,
+      '-nostdin',
+      '-trace_stat',
+      '-stf',
+      stats,
+      '-fd',
+      '60',
+      '-recv_timeout',
+      '5000',
+      '-trace_err',
+      '-error_file',
+      errors,
+    ],
     { cwd: options.workDir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -49,6 +66,7 @@ export async function runSipp(
     throw new Error(`sipp wrote no statistics (exit ${exitCode}): ${stderr.trim()}`);
   }
   rmSync(stats, { force: true });
+  if (existsSync(errors) && statSync(errors).size === 0) rmSync(errors);
   return { totals: parseSippStats(text), wallSeconds, exitCode };
 }
 
@@ -60,7 +78,19 @@ export interface SippUas {
 export function startSippUas(scenario: string, port: number, workDir: string): SippUas {
   const child: ChildProcess = spawn(
     'sipp',
-    ['-sf', join(SCENARIO_DIR, scenario), '-i', '127.0.0.1', '-p', String(port), '-nostdin', '-bind_local'],
+    [
+      '-sf',
+      join(SCENARIO_DIR, scenario),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-nostdin',
+      '-bind_local',
+      '-trace_err',
+      '-error_file',
+      join(workDir, `sipp-uas-${port}-errors.log`),
+    ],
     { cwd: workDir, stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

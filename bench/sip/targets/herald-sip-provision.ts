@@ -7,6 +7,12 @@
  * AccountService.addUser: a template user (`sipbench`, a policy-valid password) does, and the
  * numeric users reuse its SCRAM keys and argon2 hash (~40 ms of a core each otherwise) with HA1s
  * of their own `pw<U>`. They cannot log in over XMPP or the web, which the SIP bench never does.
+ *
+ * Presence authorization (RFC 3856 §6.6; Herald's rule is the presentity's roster, RFC 6121
+ * §3): for every subscription the bench makes (`watchPairs`: the rate users → 1999, the memory
+ * users → the first of their block), watcher and presentity get each other in their rosters with
+ * subscription `both`, so that the SUBSCRIBEs of the subscribe and memory scenarios are active at
+ * once (as with Kamailio's presence_xml `force_active`), not pending the presentity's answer.
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +22,7 @@ import type { UserId } from '../../../src/core/ports.js';
 import type { Config, LoadConfigInput } from '../../../src/kernel/config.js';
 import type { IdSource } from '../../../src/kernel/ids.js';
 import type { AdminContext } from '../../../src/main/admin-context.js';
-import { passwordOf, SIP_DOMAIN } from '../users.js';
+import { passwordOf, SIP_DOMAIN, watchPairs } from '../users.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -63,12 +69,14 @@ export async function provisionHeraldSip(dataDir: string, users: readonly number
     const template = await ctx.store.accounts.getCredentials(added.id);
     if (!template) throw new Error('the SIP bench template user has no credentials');
     const now = Date.now();
+    const ids = new Map<number, UserId>();
     for (let from = 0; from < users.length; from += BATCH) {
       const batch = users.slice(from, from + BATCH);
       await ctx.store.transaction(async (tx) => {
         for (const user of batch) {
           const name = String(user);
           const id = dist.randomIdSource.next() as UserId;
+          ids.set(user, id);
           await tx.accounts.insertUser(
             { id, username: name, displayName: name, email: null, isAdmin: false, createdAt: now },
             {
@@ -77,6 +85,33 @@ export async function provisionHeraldSip(dataDir: string, users: readonly number
               ha1Sha256: dist.digestHa1('SHA-256', name, template.digestRealm, passwordOf(user)),
             },
           );
+        }
+      });
+    }
+    const pairs = watchPairs();
+    for (let from = 0; from < pairs.length; from += BATCH) {
+      const batch = pairs.slice(from, from + BATCH);
+      await ctx.store.transaction(async (tx) => {
+        for (const [watcher, owner] of batch) {
+          const watcherId = ids.get(watcher);
+          const ownerId = ids.get(owner);
+          if (!watcherId || !ownerId || watcher === owner) continue;
+          for (const [userId, contact] of [
+            [ownerId, watcher],
+            [watcherId, owner],
+          ] as const)
+            await tx.roster.putItem({
+              userId,
+              contact: `${contact}@${SIP_DOMAIN}`,
+              name: null,
+              groups: [],
+              subscription: 'both',
+              pendingOut: false,
+              pendingIn: false,
+              preApproved: false,
+              listed: true,
+              updatedAt: now,
+            });
         }
       });
     }

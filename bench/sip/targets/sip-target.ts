@@ -4,7 +4,7 @@
  * 127.0.0.1, pinned to SERVER_CPU while SIPp runs on the generator's CPU.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { processTree } from '../../xmpp/proc-stats.js';
 import {
@@ -45,7 +45,7 @@ const HERALD_CONFIG = `# written by bench/sip/targets/sip-target.ts
 modules:
   sip-registrar: { md5OnlyUserAgents: ['sipsak', 'SIPp'] }
   sip-transport: { udpMessagesPerSecond: 1000000, udpBurst: 1000000 }
-  sip-events: { maxSubscriptionsPerSource: 100000, maxSubscriptionsPerUser: 10000 }
+  sip-events: { maxSubscriptionsPerSource: 100000, maxSubscriptionsPerUser: 10000, maxPublicationsPerUser: 100 }
 auth: { failuresPerMinute: 10000, ipFailuresPerMinute: 100000 }
 `;
 
@@ -71,6 +71,11 @@ export function heraldSipTarget(stateDir: string): SipTarget {
   const dir = join(stateDir, 'herald-sip');
   const dataDir = join(dir, 'data');
   const marker = join(dir, 'provisioned.json');
+  // The database as provisioned: every run starts from it, so that no run inherits the bindings,
+  // publications or archive of the one before (the memory scenario leaves 10,000 live bindings,
+  // which a restart would restore).
+  const database = join(dataDir, 'herald.db');
+  const pristine = join(dir, 'provisioned.db');
   const configFile = join(dir, 'herald.yaml');
   return {
     name: 'herald',
@@ -85,17 +90,21 @@ export function heraldSipTarget(stateDir: string): SipTarget {
       const have = existsSync(marker)
         ? (JSON.parse(readFileSync(marker, 'utf8')) as { stamp: string; users: number[] })
         : null;
-      if (have && have.stamp === stamp && want.every((u) => have.users.includes(u))) return;
+      if (have && have.stamp === stamp && want.every((u) => have.users.includes(u)) && existsSync(pristine))
+        return;
       const all = [...new Set([...(have?.stamp === stamp ? have.users : []), ...want])].sort((a, b) => a - b);
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(dataDir, { recursive: true });
       const ms = await provisionHeraldSip(dataDir, all);
+      copyFileSync(database, pristine);
       console.error(`herald: ${all.length} SIP users in ${ms} ms`);
       writeFileSync(marker, JSON.stringify({ stamp, users: all }));
     },
     async start() {
       mkdirSync(dir, { recursive: true });
       writeFileSync(configFile, HERALD_CONFIG);
+      for (const file of [`${database}-wal`, `${database}-shm`]) rmSync(file, { force: true });
+      copyFileSync(pristine, database);
       await waitForPortClosed('127.0.0.1', HERALD_SIP_PORT, 10_000);
       const spawned = spawnPinned(
         process.execPath,
