@@ -5,8 +5,8 @@
  * `dialog` event sees his call from SIPp Alice through the proxy go early → confirmed → terminated.
  * The scenarios are written here (into a temporary directory) so that they stay beside the checks.
  */
+
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,11 +16,11 @@ import xml from '@xmpp/xml';
 import { systemPrincipal } from '../../src/core/identity/principal.js';
 import { digestHa1, digestResponse } from '../../src/core/identity/sip-digest.js';
 import { freePort } from '../support/free-port.js';
+import { runSipp, type SippRun, skipWithoutSipp as skip, stopSipps } from '../support/sipp.js';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { until } from '../support/until.js';
 import { allowSelfSigned, Inbox, xmppJs } from '../support/xmpp-clients.js';
 
-const hasSipp = spawnSync('which', ['sipp']).status === 0;
-const skip = hasSipp || process.env.CI === 'true' ? false : 'sipp is not installed';
 const DOMAIN = 'localhost';
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), 'sipp');
 
@@ -157,47 +157,18 @@ const WATCH_DIALOG = `<?xml version="1.0" encoding="ISO-8859-1" ?>
   <Reference variables="d0,d1,d2,d3,d4,d5"/>
 </scenario>`;
 
-interface Run {
-  readonly code: number | null;
-  readonly output: string;
-}
-
 let work = '';
 
-function sipp(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      'sipp',
-      [...args, '-nostdin', '-i', '127.0.0.1', '-m', '1', '-trace_err', '-trace_msg'],
-      {
-        cwd: work,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: output.slice(-4000) });
-    });
-  });
+function sipp(args: readonly string[], timeoutMs = 30_000): Promise<SippRun> {
+  return runSipp(args, { cwd: work, timeoutMs });
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function untilOr(run: Promise<Run>, file: string, what: string, check: () => boolean): Promise<void> {
+async function untilOr(
+  run: Promise<SippRun>,
+  file: string,
+  what: string,
+  check: () => boolean,
+): Promise<void> {
   try {
     await until(what, check);
   } catch (error) {
@@ -317,6 +288,7 @@ describe('SIP SIMPLE with SIPp (RFC 6665, 3856, 3903, 4235)', { skip }, () => {
       });
   });
   after(async () => {
+    stopSipps();
     await herald.stop();
     rmSync(work, { recursive: true, force: true });
   });

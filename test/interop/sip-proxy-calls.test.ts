@@ -5,8 +5,8 @@
  * 480 for a user with nobody registered, and reaches Bob by his line 1002 (SPEC C1). The core saw
  * it: Bob's leg in the CallRegistry and "on the phone" while connected, back after the BYE.
  */
+
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,47 +15,14 @@ import { fileURLToPath } from 'node:url';
 import type { CallLeg } from '../../src/core/calls/index.js';
 import type { UserRecord } from '../../src/core/ports.js';
 import { freePort } from '../support/free-port.js';
+import { runSipp, type SippRun, skipWithoutSipp as skip, stopSipps } from '../support/sipp.js';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
 
-const hasSipp = spawnSync('which', ['sipp']).status === 0;
-const skip = hasSipp || process.env.CI === 'true' ? false : 'sipp is not installed';
 const DOMAIN = 'localhost';
 const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), 'sipp');
 
-interface Run {
-  readonly code: number | null;
-  readonly output: string;
-}
-
-/** Children still running: killed when the suite ends, so that none outlives a failed test. */
-const children = new Set<ReturnType<typeof spawn>>();
-
-/** SIPp as a child process (never spawnSync: the server runs in this process). */
-function sipp(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      'sipp',
-      [...args, '-nostdin', '-i', '127.0.0.1', '-m', '1', '-trace_err', '-trace_msg'],
-      {
-        cwd: work,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.add(child);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      children.delete(child);
-      clearTimeout(timer);
-      resolve({ code, output: output.slice(-4000) });
-    });
-  });
+function sipp(args: readonly string[], timeoutMs = 30_000): Promise<SippRun> {
+  return runSipp(args, { cwd: work, timeoutMs });
 }
 
 let work = '';
@@ -76,7 +43,7 @@ describe('SIP proxy calls with SIPp (RFC 3261 §16)', { skip }, () => {
     Object.entries(pairs).flatMap(([k, v]) => ['-key', k, String(v)]);
 
   /** Bob's SIPp UAS on its own port, registered with digest by a SIPp REGISTER. */
-  async function bobAnswers(scenario: string, ringMs: number): Promise<{ uas: Promise<Run> }> {
+  async function bobAnswers(scenario: string, ringMs: number): Promise<{ uas: Promise<SippRun> }> {
     const port = await freePort();
     const uas = sipp([
       '-sf',
@@ -155,7 +122,7 @@ describe('SIP proxy calls with SIPp (RFC 3261 §16)', { skip }, () => {
     bob = found;
   });
   after(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    stopSipps();
     await herald.stop();
     if (!process.env.KEEP_SIPP) rmSync(work, { recursive: true, force: true });
   });

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
 
+export { until } from './until.js';
+
 const run = promisify(execFile);
 const MK = '/work/shared/anchors/sip/interop/mk-baresip.sh';
 
@@ -26,14 +28,6 @@ export const stripAnsi = (text: string): string =>
     .split(ESC)
     .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, '')))
     .join('');
-
-export async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 export interface BaresipAccount {
   /** Where its config lives (a fresh directory under the test's temporary one). */
