@@ -1,6 +1,6 @@
 /** /api/v1/users and /api/v1/me: accounts (SPEC U3, S4) and a user's own devices (SPEC I4, CCMCIP). */
 import { type Static, Type } from '@sinclair/typebox';
-import { accountServiceKey, authServiceKey, directoryServiceKey } from '../../core/service-keys.js';
+import { accountServiceKey, directoryServiceKey } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
 import {
   DeviceView,
@@ -35,7 +35,6 @@ export const usersApiModule = defineModule({
   setup(ctx) {
     const accounts = ctx.use(accountServiceKey);
     const directory = ctx.use(directoryServiceKey);
-    const auth = ctx.use(authServiceKey);
     ctx.use(httpRoutesKey).add({
       name: 'users',
       register(app) {
@@ -110,9 +109,8 @@ export const usersApiModule = defineModule({
             schema: { summary: 'Remove a user (administrators)', tags, params: UserParams, response: errors },
           },
           async (request, reply) => {
-            const user = await accounts.getUser(principalOf(request), request.params.username);
+            // AccountService tells the credential caches (AuthService, SIP digest) itself.
             await accounts.removeUser(principalOf(request), request.params.username);
-            auth.forgetUser(user.id);
             return reply.status(204).send();
           },
         );
