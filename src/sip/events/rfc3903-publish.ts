@@ -28,6 +28,8 @@ interface Publication {
   timer: TimerHandle | undefined;
   /** What the PresenceService holds for it (null: published closed). */
   source: ClientSource | null;
+  /** The UA's transport address (`address:port`) the publication came from. */
+  readonly origin: string;
 }
 
 export interface PublishHandlerOptions {
@@ -149,6 +151,15 @@ export class PublishHandler {
 
     const etag = this.#o.ids.next();
     const expiresAt = now + decision.seconds * 1000;
+    const remote = flowOf(context)?.remote;
+    const origin = remote ? `${remote.address}:${remote.port}` : '';
+    if (!existing && origin !== '')
+      // An initial PUBLISH from the address a publication of this user already came from is the
+      // same UA starting over — one that lost its entity-tag (baresip 1.0 does when two of its
+      // first PUBLISHes cross). Its new state replaces the old one in the composition instead of
+      // standing beside it until expiry (RFC 3903 §6 leaves composing publications to the ESC).
+      for (const old of [...this.#byEtag.values()])
+        if (old.ownerId === user.id && old.origin === origin) this.#drop(old, false);
     const publication: Publication = existing ?? {
       ownerId: user.id,
       sourceId: etag,
@@ -156,6 +167,7 @@ export class PublishHandler {
       expiresAt,
       timer: undefined,
       source: null,
+      origin,
     };
     const isFirst = !existing && !this.#perUser.has(user.id);
     if (existing) this.#byEtag.delete(existing.etag);
@@ -200,13 +212,14 @@ export class PublishHandler {
     this.#o.presence.update(publication.ownerId, source);
   }
 
-  #drop(publication: Publication): void {
+  /** Forgets a publication; `tell` false when a new one of the same user follows at once. */
+  #drop(publication: Publication, tell = true): void {
     publication.timer?.cancel();
     this.#byEtag.delete(publication.etag);
     const left = (this.#perUser.get(publication.ownerId) ?? 1) - 1;
     if (left > 0) this.#perUser.set(publication.ownerId, left);
     else this.#perUser.delete(publication.ownerId);
     this.#o.presence.remove(publication.ownerId, 'client', publication.sourceId);
-    if (left <= 0) this.#o.onPublishersChanged?.(publication.ownerId);
+    if (left <= 0 && tell) this.#o.onPublishersChanged?.(publication.ownerId);
   }
 }
