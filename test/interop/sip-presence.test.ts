@@ -30,7 +30,7 @@ describe('SIP presence: SUBSCRIBE/NOTIFY and PUBLISH (RFC 6665, 3856, 3903)', ()
     allowSelfSigned();
     herald = await startTestServer({ raw: { modules: { 'sip-events': { pendingRecheckMs: 200 } } } });
     port = herald.ports['sip-udp'] ?? 0;
-    for (const username of ['pwatcher', 'powner', 'pblocked', 'xwatch', 'xowner'])
+    for (const username of ['pwatcher', 'powner', 'pblocked', 'xwatch', 'xowner', 'prestart'])
       await herald.server.accounts.addUser(systemPrincipal('test'), {
         username,
         password: `pw-${username}-secret`,
@@ -81,6 +81,65 @@ describe('SIP presence: SUBSCRIBE/NOTIFY and PUBLISH (RFC 6665, 3856, 3903)', ()
         'Expires: 600',
       ]);
       assert.equal(stale.status, 481);
+    } finally {
+      ua.close();
+    }
+  });
+
+  it('an initial PUBLISH of the same tuples from the same address replaces the earlier one; other tuples stand beside it', async () => {
+    const user = (await herald.server.store.accounts.findUserByName('prestart'))?.id;
+    assert.ok(user);
+    const ua = new UdpUa('prestart', 'pw-prestart-secret', port);
+    await ua.start();
+    const publish = async (callId: string, body: string, extra: string[] = []) => {
+      const answer = await ua.send(
+        'PUBLISH',
+        `sip:prestart@${DOMAIN}`,
+        { callId },
+        [...PIDF, 'Expires: 600', ...extra],
+        body,
+      );
+      return { status: answer.status, etag: header(answer.text, 'SIP-ETag') ?? '' };
+    };
+    const withTuple = (tuple: string, basic: string) =>
+      baresipPidf('prestart', basic).replace('id="t1"', `id="${tuple}"`);
+    try {
+      // baresip 1.0 after two crossed first PUBLISHes: its "closed" comes without the entity-tag
+      // of the "open" it made, from the same socket, for its one tuple.
+      const open = await publish('x-open', baresipPidf('prestart', 'open'));
+      assert.equal(open.status, 200);
+      assert.equal(herald.server.presence.presenceOf(user).availability, 'available');
+      const closed = await publish('x-closed', baresipPidf('prestart', 'closed'));
+      assert.equal(closed.status, 200);
+      assert.equal(herald.server.presence.presenceOf(user).availability, 'offline');
+      // The replaced publication is gone: its entity-tag is unknown now (RFC 3903 §6 step 4).
+      assert.equal(
+        (
+          await ua.send('PUBLISH', `sip:prestart@${DOMAIN}`, { callId: 'x-old' }, [
+            'Event: presence',
+            `SIP-If-Match: ${open.etag}`,
+            'Expires: 600',
+          ])
+        ).status,
+        412,
+      );
+      // Independent publications multiplexed over one socket (as SIPp's calls are) name their
+      // tuples apart: each stays, and each is refreshed by its own entity-tag.
+      const a = await publish('x-a', withTuple('ta', 'open'));
+      const b = await publish('x-b', withTuple('tb', 'open'));
+      assert.deepEqual([a.status, b.status], [200, 200]);
+      for (const etag of [a.etag, b.etag])
+        assert.equal(
+          (
+            await ua.send('PUBLISH', `sip:prestart@${DOMAIN}`, { callId: `x-r-${etag}` }, [
+              'Event: presence',
+              `SIP-If-Match: ${etag}`,
+              'Expires: 600',
+            ])
+          ).status,
+          200,
+        );
+      assert.equal(herald.server.presence.presenceOf(user).availability, 'available');
     } finally {
       ua.close();
     }

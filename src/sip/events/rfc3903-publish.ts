@@ -28,7 +28,10 @@ interface Publication {
   timer: TimerHandle | undefined;
   /** What the PresenceService holds for it (null: published closed). */
   source: ClientSource | null;
-  /** The UA's transport address (`address:port`) the publication came from. */
+  /**
+   * The UA's transport address (`address:port`) and the tuple ids of its first document: what
+   * makes a later initial PUBLISH "the same UA publishing the same tuples anew". '' when unknown.
+   */
   readonly origin: string;
 }
 
@@ -59,6 +62,8 @@ export class PublishHandler {
   readonly #o: PublishHandlerOptions;
   readonly #byEtag = new Map<string, Publication>();
   readonly #perUser = new Map<UserId, number>();
+  /** Publications by owner and origin (see Publication.origin), for the restart rule below. */
+  readonly #byOrigin = new Map<string, Publication>();
 
   constructor(options: PublishHandlerOptions) {
     this.#o = options;
@@ -76,6 +81,7 @@ export class PublishHandler {
   close(): void {
     for (const publication of this.#byEtag.values()) publication.timer?.cancel();
     this.#byEtag.clear();
+    this.#byOrigin.clear();
   }
 
   async handle(context: SipRequestContext): Promise<void> {
@@ -152,14 +158,18 @@ export class PublishHandler {
     const etag = this.#o.ids.next();
     const expiresAt = now + decision.seconds * 1000;
     const remote = flowOf(context)?.remote;
-    const origin = remote ? `${remote.address}:${remote.port}` : '';
-    if (!existing && origin !== '')
-      // An initial PUBLISH from the address a publication of this user already came from is the
-      // same UA starting over — one that lost its entity-tag (baresip 1.0 does when two of its
-      // first PUBLISHes cross). Its new state replaces the old one in the composition instead of
-      // standing beside it until expiry (RFC 3903 §6 leaves composing publications to the ESC).
-      for (const old of [...this.#byEtag.values()])
-        if (old.ownerId === user.id && old.origin === origin) this.#drop(old, false);
+    const origin =
+      remote && doc && doc.tuples.length > 0
+        ? `${user.id}|${remote.address}:${remote.port}|${doc.tuples.map((t) => t.id).join(' ')}`
+        : '';
+    // An initial PUBLISH from the address a publication of this user came from, with the same
+    // tuple ids (RFC 3863 §4.1.4: the id names the tuple), is the same UA starting over — one that
+    // lost its entity-tag (baresip 1.0 does when two of its first PUBLISHes cross, and it always
+    // publishes tuple "t4109"). Its state replaces the old one instead of standing beside it until
+    // expiry (RFC 3903 §6 leaves composing publications to the ESC). A client that multiplexes
+    // independent publications over one socket (SIPp) names its tuples apart and keeps them all.
+    const restarted = !existing && origin !== '' ? this.#byOrigin.get(origin) : undefined;
+    if (restarted) this.#drop(restarted, false);
     const publication: Publication = existing ?? {
       ownerId: user.id,
       sourceId: etag,
@@ -169,6 +179,7 @@ export class PublishHandler {
       source: null,
       origin,
     };
+    if (!existing && origin !== '') this.#byOrigin.set(origin, publication);
     const isFirst = !existing && !this.#perUser.has(user.id);
     if (existing) this.#byEtag.delete(existing.etag);
     else this.#perUser.set(user.id, (this.#perUser.get(user.id) ?? 0) + 1);
@@ -216,6 +227,7 @@ export class PublishHandler {
   #drop(publication: Publication, tell = true): void {
     publication.timer?.cancel();
     this.#byEtag.delete(publication.etag);
+    if (this.#byOrigin.get(publication.origin) === publication) this.#byOrigin.delete(publication.origin);
     const left = (this.#perUser.get(publication.ownerId) ?? 1) - 1;
     if (left > 0) this.#perUser.set(publication.ownerId, left);
     else this.#perUser.delete(publication.ownerId);
