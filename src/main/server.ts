@@ -49,7 +49,7 @@ import type { Logger } from '../kernel/log.js';
 import { Metrics } from '../kernel/metrics.js';
 import { ModuleLoader } from '../kernel/module-loader.js';
 import { productKey } from '../kernel/product.js';
-import { ServiceRegistry } from '../kernel/services.js';
+import { type ServiceKey, ServiceRegistry } from '../kernel/services.js';
 import { tlsMaterialKey } from '../kernel/tls-material.js';
 import { WebSocketEndpoints, webSocketEndpointsKey } from '../kernel/web-socket-endpoints.js';
 import { createCoreServices } from './core-services.js';
@@ -86,6 +86,8 @@ export interface RunningServer {
   /** Bound ports by listener name (http, https, xmpp, xmpps, …); a listener that is off is absent. */
   readonly ports: Readonly<Record<string, number>>;
   readonly tlsFingerprint: string;
+  /** A service a module provides (tests and diagnostics: e.g. the SIP location), if it runs. */
+  service<T>(key: ServiceKey<T>): T | undefined;
   stop(): Promise<void>;
 }
 
@@ -261,6 +263,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       presence: core.presence,
       ports,
       tlsFingerprint: tls.fingerprint256,
+      service: (key) => services.find(key, config.domain) ?? services.find(key),
       stop,
     };
   } catch (error) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Baresip, skipWithoutBaresip as skip, until } from '../support/baresip.js';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { DEMO_PASSWORD, sipLocationOf, startTestServer, type TestServer } from '../support/test-server.js';
 
 const DOMAIN = 'localhost';
 
@@ -42,12 +42,11 @@ describe('SIP proxy calls with baresip (RFC 3261 §16)', { skip }, () => {
     try {
       let registered = 0;
       await until('both registered', () => {
-        void Promise.all([
-          herald.server.store.location.bindingsOf(bobUser.id, Date.now()),
-          herald.server.store.location.bindingsOf(aliceUser.id, Date.now()),
-        ]).then(([b, a]) => {
-          registered = Math.min(b.length, a.length);
-        });
+        const location = sipLocationOf(herald);
+        registered = Math.min(
+          location.liveOf(bobUser.id, Date.now()).length,
+          location.liveOf(aliceUser.id, Date.now()).length,
+        );
         return registered > 0;
       });
       alice.command(`dial sip:bob@${DOMAIN}`);

@@ -16,7 +16,7 @@ import type { CallLeg } from '../../src/core/calls/index.js';
 import type { UserRecord } from '../../src/core/ports.js';
 import { freePort } from '../support/free-port.js';
 import { runSipp, type SippRun, skipWithoutSipp as skip, stopSipps } from '../support/sipp.js';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { DEMO_PASSWORD, sipLocationOf, startTestServer, type TestServer } from '../support/test-server.js';
 
 const DOMAIN = 'localhost';
 const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), 'sipp');
@@ -128,7 +128,7 @@ describe('SIP proxy calls with SIPp (RFC 3261 §16)', { skip }, () => {
   });
   beforeEach(async () => {
     // Each test registers Bob afresh: no stale contact from the one before forks the call.
-    await herald.server.store.location.replaceBindings(bob.id, []);
+    sipLocationOf(herald).replace(bob.id, []);
   });
 
   it('Alice calls Bob: INVITE/ACK/BYE record-routed; Bob is on the phone while connected', async () => {

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import xml from '@xmpp/xml';
 import { systemPrincipal } from '../../src/core/identity/principal.js';
 import { UdpUa } from '../support/sip-udp-ua.js';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/test-server.js';
+import { DEMO_PASSWORD, sipLocationOf, startTestServer, type TestServer } from '../support/test-server.js';
 import { allowSelfSigned, Inbox, isMessage, xmppJs } from '../support/xmpp-clients.js';
 
 const run = promisify(execFile);
@@ -55,8 +55,14 @@ describe('SIP registrar and MESSAGE (RFC 3261 §10, RFC 3428)', () => {
     assert.match(registered.stdout, /All usrloc tests completed successful/);
     const user = await herald.server.store.accounts.findUserByName('1003');
     assert.ok(user);
+    const location = sipLocationOf(herald);
+    assert.equal(location.liveOf(user.id, Date.now()).length, 1);
+    // Written behind (ADR 0009): in the store once flushed, as a restart reads it back.
+    await location.flush();
     assert.equal((await herald.server.store.location.bindingsOf(user.id, Date.now())).length, 1);
     await run('sipsak', [...base, '-x', '0', ...auth], { encoding: 'utf8', timeout: 15_000 });
+    assert.deepEqual(location.liveOf(user.id, Date.now()), []);
+    await location.flush();
     assert.deepEqual(await herald.server.store.location.bindingsOf(user.id, Date.now()), []);
   });
 

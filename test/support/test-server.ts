@@ -6,6 +6,8 @@ import { silentLogger } from '../../src/kernel/log.js';
 import { moduleOptionSchemas } from '../../src/kernel/module-loader.js';
 import { allModules } from '../../src/main/modules.js';
 import { type RunningServer, startServer } from '../../src/main/server.js';
+import { locationKey } from '../../src/sip/registrar/sip-registrar-module.js';
+import type { WriteBehindLocation } from '../../src/sip/registrar/write-behind-location.js';
 import { fastHasher } from './fast-hasher.js';
 
 export const DEMO_PASSWORD = 'demo-password-1';
@@ -51,6 +53,13 @@ export async function startTestServer(
       if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The SIP bindings as the registrar, proxy and MESSAGE see them (in memory; ADR 0009). */
+export function sipLocationOf(herald: TestServer): WriteBehindLocation {
+  const location = herald.server.service(locationKey);
+  if (!location) throw new Error('the SIP registrar is not running');
+  return location;
 }
 
 export const basic = (username: string, password: string): string =>

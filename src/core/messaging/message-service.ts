@@ -24,6 +24,7 @@ import type {
 } from '../ports.js';
 import type { ChatMessage } from './chat-message.js';
 import { type DeliveryPlan, type DeliveryRule, type ForkPolicy, planDelivery } from './delivery-plan.js';
+import { OfflineEmptiness } from './offline-emptiness.js';
 import { ResourceLocks } from './resource-locks.js';
 
 /** Hands a message to one endpoint of its protocol; true once the endpoint's link took it. */
@@ -40,6 +41,11 @@ export interface MessageServiceOptions {
   readonly domain: string;
   /** Offline messages kept per user; default 1000. */
   readonly offlineQuota?: number;
+  /**
+   * How long a user's empty offline box is believed without asking the store (ADR 0008); a
+   * message this service stores drops it at once. Default 60 s; 0: always ask.
+   */
+  readonly offlineEmptyTtlMs?: number;
   /** Default 'lock-on-reply'. */
   readonly policy?: ForkPolicy;
   /** XEP-0296 idle timeout; default 10 minutes. */
@@ -73,6 +79,8 @@ export type SendResult =
 
 export const DEFAULT_OFFLINE_QUOTA = 1000;
 const MAX_OFFLINE_PAGE = 500;
+/** ADR 0008: how long "no offline messages" is believed without a store read. */
+export const DEFAULT_OFFLINE_EMPTY_TTL_MS = 60_000;
 
 export class MessageService {
   readonly #o: MessageServiceOptions;
@@ -81,9 +89,15 @@ export class MessageService {
   readonly #locks: ResourceLocks;
   readonly #drivers = new Map<EndpointProtocol, MessageDriver>();
   readonly #stopListening: () => void;
+  readonly #emptyBoxes: OfflineEmptiness;
 
   constructor(options: MessageServiceOptions) {
     this.#o = options;
+    this.#emptyBoxes = new OfflineEmptiness({
+      clock: options.clock,
+      ttlMs: options.offlineEmptyTtlMs ?? DEFAULT_OFFLINE_EMPTY_TTL_MS,
+      maxEntries: 100_000,
+    });
     this.#policy = options.policy ?? 'lock-on-reply';
     this.#quota = options.offlineQuota ?? DEFAULT_OFFLINE_QUOTA;
     if (!Number.isSafeInteger(this.#quota) || this.#quota < 0)
@@ -254,7 +268,8 @@ export class MessageService {
   async takeOffline(userId: UserId, limit: number): Promise<OfflineMessageRecord[]> {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_OFFLINE_PAGE)
       throw invalid(`limit must be an integer in 1..${MAX_OFFLINE_PAGE}`, 'limit');
-    return this.#o.store.offline.peek(userId, limit);
+    // Every REGISTER and login asks; an empty box is remembered (offline-emptiness.ts).
+    return [...(await this.#emptyBoxes.read(userId, () => this.#o.store.offline.peek(userId, limit)))];
   }
 
   /** The adapter delivered these offline messages: remove them; returns how many went. */
@@ -320,7 +335,10 @@ export class MessageService {
       payload: { format: message.payload.format, content: message.payload.content, body: message.body },
     };
     try {
-      const outcome = await this.#o.store.offline.enqueue(record, this.#quota);
+      this.#emptyBoxes.stored(userId);
+      const outcome = await this.#o.store.offline
+        .enqueue(record, this.#quota)
+        .finally(() => this.#emptyBoxes.stored(userId));
       if (outcome === 'quota-exceeded')
         return { kind: 'error', condition: 'resource-constraint', rule: 'XEP-0160 §2' };
       return { kind: 'stored', offlineId: record.id };

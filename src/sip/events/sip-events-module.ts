@@ -15,7 +15,7 @@ import {
 } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
 import { serviceKey } from '../../kernel/services.js';
-import { sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
+import { locationKey, sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
 import { sipStackKey } from '../sip-stack.js';
 import { EventServer } from './event-server.js';
 import { RegistrationPresence } from './registration-presence.js';
@@ -124,8 +124,8 @@ export const sipEventsModule = defineModule({
     registrations.start();
     // The registrar restored the stored bindings before this module started: count them too.
     void ctx
-      .use(storeKey)
-      .location.liveBindings(ctx.clock.now(), 100_000)
+      .use(locationKey)
+      .liveBindings(ctx.clock.now(), 100_000)
       .then((bindings) => {
         for (const userId of new Set(bindings.map((b) => b.userId))) void registrations.refresh(userId);
       })

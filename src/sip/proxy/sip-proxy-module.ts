@@ -9,7 +9,7 @@ import { DialPlan, feedLinePresence } from '../../core/calls/index.js';
 import { callRegistryKey, presenceServiceKey, storeKey } from '../../core/service-keys.js';
 import { listenersKey } from '../../kernel/listeners.js';
 import { defineModule } from '../../kernel/module.js';
-import { sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
+import { locationKey, sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
 import { sipStackKey } from '../sip-stack.js';
 import { CallLegFeed } from './call-leg-feed.js';
 import { SipProxy } from './sip-proxy.js';
@@ -45,7 +45,7 @@ export const sipProxyModule = defineModule({
       log: ctx.log,
       auth: ctx.use(sipDigestAuthKey),
       accounts: store.accounts,
-      location: store.location,
+      location: ctx.use(locationKey),
       dialPlan: new DialPlan(store.directory),
       feed,
       // One process: a secret per start; dialogs do not outlive a restart anyway (CallRegistry is memory).

@@ -8,7 +8,6 @@
 import type {
   AccountStore,
   Endpoint,
-  LocationStore,
   SessionRegistry,
   SipBindingRecord,
   UserId,
@@ -23,13 +22,15 @@ import type { SipHeader } from '../wire/index.js';
 import { readRegister } from './register-request.js';
 import { type Binding, planRegister, type RegisterInput } from './rfc3261-binding-updates.js';
 import { bindingResource, sipEndpoint } from './sip-endpoints.js';
+import type { WriteBehindLocation } from './write-behind-location.js';
 
 export interface RegistrarOptions {
   readonly domain: string;
   readonly clock: Clock;
   readonly log: Logger;
   readonly auth: SipDigestAuth;
-  readonly location: LocationStore;
+  /** The bindings, in memory (ADR 0009): reads and changes on the request path do not wait. */
+  readonly location: Pick<WriteBehindLocation, 'liveOf' | 'replace' | 'liveBindings' | 'forget'>;
   readonly accounts: Pick<AccountStore, 'findUserById'>;
   readonly sessions: SessionRegistry;
   readonly policy: RegisterInput['policy'];
@@ -65,7 +66,7 @@ export class Registrar {
 
   /** The live binding behind a SIP endpoint, or undefined once it went. */
   async bindingFor(endpoint: Endpoint): Promise<SipBindingRecord | undefined> {
-    const bindings = await this.#o.location.bindingsOf(endpoint.userId, this.#o.clock.now());
+    const bindings = this.#o.location.liveOf(endpoint.userId, this.#o.clock.now());
     return bindings.find((binding) => bindingResource(binding.contact) === endpoint.resource);
   }
 
@@ -103,7 +104,7 @@ export class Registrar {
     const user = outcome.user;
     // §10.3 step 4: the authenticated user may only change the bindings of their own AoR.
     if (registration.aor.user?.toLowerCase() !== user.username) return respond(403, 'Forbidden');
-    const previous = await this.#o.location.bindingsOf(user.id, now);
+    const previous = this.#o.location.liveOf(user.id, now);
     const plan = planRegister({
       bindings: previous,
       contacts: registration.contacts,
@@ -141,7 +142,7 @@ export class Registrar {
         updatedAt: now,
       };
     });
-    if (registration.contacts !== undefined) await this.#o.location.replaceBindings(user.id, records);
+    if (registration.contacts !== undefined) this.#o.location.replace(user.id, records);
     // §10.3 step 8: 200 lists every current binding with its expires; Date is a SHOULD.
     respond(200, 'OK', [
       ...records.map((b) => contactHeader(b, now)),
@@ -162,6 +163,12 @@ export class Registrar {
       if (user) await this.#syncEndpoints(user, records);
     }
     return bindings.length;
+  }
+
+  /** A removed user: their bindings and SIP endpoints go now, not at their expiry. */
+  async forgetUser(user: UserRecord): Promise<void> {
+    this.#o.location.forget(user.id);
+    await this.#syncEndpoints(user, []);
   }
 
   close(): void {
@@ -198,7 +205,7 @@ export class Registrar {
 
   async #expire(user: UserRecord): Promise<void> {
     try {
-      await this.#syncEndpoints(user, await this.#o.location.bindingsOf(user.id, this.#o.clock.now()));
+      await this.#syncEndpoints(user, this.#o.location.liveOf(user.id, this.#o.clock.now()));
     } catch (error) {
       this.#o.log.error({ err: error, user: user.username }, 'SIP binding expiry failed');
     }

@@ -11,9 +11,12 @@ import { DigestNonces } from '../auth/digest-nonces.js';
 import { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import { sipStackKey } from '../sip-stack.js';
 import { Registrar } from './registrar.js';
+import { WriteBehindLocation } from './write-behind-location.js';
 
 export const registrarKey = serviceKey<Registrar>('sip.registrar');
 /** The domain's digest authenticator, for every SIP feature that challenges (MESSAGE, SUBSCRIBE …). */
+/** The bindings every SIP feature reads (in memory, written behind to the store: ADR 0009). */
+export const locationKey = serviceKey<WriteBehindLocation>('sip.location');
 export const sipDigestAuthKey = serviceKey<SipDigestAuth>('sip.digest-auth');
 
 export const registrarModule = defineModule({
@@ -51,7 +54,12 @@ export const registrarModule = defineModule({
     credentialCacheEntries: Type.Integer({ default: 10_000, minimum: 1, maximum: 1_000_000 }),
     /** How often expired bindings are deleted from the store. */
     purgeIntervalMs: Type.Integer({ default: 600_000, minimum: 10_000, maximum: 86_400_000 }),
-    /** Live bindings turned back into endpoints at start. */
+    /**
+     * How long a binding change may wait before it is written to the store (ADR 0009): what a
+     * crash can lose; a stop writes everything first. Reads never wait: bindings live in memory.
+     */
+    bindingWriteDelayMs: Type.Integer({ default: 1000, minimum: 0, maximum: 60_000 }),
+    /** Live bindings read back and turned into endpoints at start. */
     restoreLimit: Type.Integer({ default: 10_000, minimum: 0, maximum: 1_000_000 }),
   }),
   async setup(ctx) {
@@ -71,13 +79,19 @@ export const registrarModule = defineModule({
       md5OnlyUserAgents: options.md5OnlyUserAgents,
       credentialCache: { ttlMs: options.credentialCacheMs, maxEntries: options.credentialCacheEntries },
     });
-    ctx.use(accountServiceKey).onCredentialsChanged((user) => auth.forgetUser(user.id));
+    const location = new WriteBehindLocation({
+      store: store.location,
+      clock: ctx.clock,
+      log: ctx.log,
+      flushMs: options.bindingWriteDelayMs,
+    });
+    await location.load(options.restoreLimit);
     const registrar = new Registrar({
       domain: ctx.domain,
       clock: ctx.clock,
       log: ctx.log,
       auth,
-      location: store.location,
+      location,
       accounts: store.accounts,
       sessions: ctx.use(sessionRegistryKey),
       policy: {
@@ -87,19 +101,31 @@ export const registrarModule = defineModule({
         maxContacts: options.maxContacts,
       },
     });
+    ctx.use(accountServiceKey).onCredentialsChanged((user) => {
+      auth.forgetUser(user.id);
+      // A removed user's bindings go (the store removed its rows with the user).
+      void store.accounts
+        .findUserById(user.id)
+        .then((found) => (found ? undefined : registrar.forgetUser(user)))
+        .catch((error: unknown) =>
+          ctx.log.warn({ err: error }, 'forgetting a removed user’s bindings failed'),
+        );
+    });
     ctx.provide(sipDigestAuthKey, auth);
+    ctx.provide(locationKey, location);
     ctx.provide(registrarKey, registrar);
     await registrar.restore(options.restoreLimit);
     const purge = ctx.clock.setInterval(() => {
-      store.location.purgeExpired(ctx.clock.now()).catch((error: unknown) => {
+      location.purgeExpired(ctx.clock.now()).catch((error: unknown) => {
         ctx.log.warn({ err: error }, 'purging expired SIP bindings failed');
       });
     }, options.purgeIntervalMs);
     const off = stack.onRequest('REGISTER', (context) => registrar.handle(context), ctx.module);
-    return () => {
+    return async () => {
       off();
       purge.cancel();
       registrar.close();
+      await location.close();
     };
   },
 });

@@ -41,6 +41,11 @@ export type ReceiveOutcome =
   | { readonly kind: 'matched'; readonly transaction: Transaction }
   /** A new request: a server transaction was created and the TU told. */
   | { readonly kind: 'created'; readonly transaction: ServerTransaction }
+  /**
+   * A retransmission of a non-INVITE request whose transaction completed over UDP: its final response
+   * went again (§17.2.2, from the layer's record of it).
+   */
+  | { readonly kind: 'absorbed' }
   /** An ACK that matched no transaction, handed to the TU. */
   | { readonly kind: 'passed-up' }
   /** A response that matched no client transaction. */

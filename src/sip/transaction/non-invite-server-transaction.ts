@@ -79,6 +79,7 @@ export class NonInviteServerTransaction {
     if (this.#values.J > 0) this.#timers.start('J', this.#values.J, () => this.#terminate(undefined));
     this.transport.send(response);
     if (this.#values.J === 0) this.#terminate(undefined);
+    else this.#observers.notify((u) => u.completed?.(response));
     return { ok: true };
   }
 

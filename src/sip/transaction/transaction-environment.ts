@@ -49,6 +49,8 @@ export interface ServerTransactionUser {
    * error leaves it there (RFC 6026 §8.8).
    */
   failed?(failure: TransactionFailure): void;
+  /** A non-INVITE server transaction sent its final response and entered Completed (§17.2.2). */
+  completed?(final: SipResponse): void;
   terminated?(): void;
 }
 

@@ -248,6 +248,61 @@ describe('bounded memory', () => {
     assert.deepEqual(kinds(incoming), ['non-invite REGISTER', 'non-invite REGISTER']);
   });
 
+  it('keeps only the final response of a completed UDP non-INVITE transaction until Timer J (§17.2.2)', () => {
+    const { clock, layer, alice, incoming } = setUp(1);
+    const register = aliceRequest({ method: 'REGISTER', branch: 'z9hG4bKc1' });
+    layer.receive(register, alice);
+    const [first] = incoming;
+    assert.ok(first?.kind === 'non-invite');
+    first.transaction.respond(bobResponse(first.request, 200));
+    // The transaction is gone from the live count at once: the limit of 1 admits the next request.
+    assert.equal(layer.size, 0);
+    assert.equal(layer.completedSize, 1);
+    clock.advance(31_000);
+    assert.deepEqual(layer.receive(register, alice), { kind: 'absorbed' });
+    assert.deepEqual(alice.lines, ['+0 200 OK', '+31000 200 OK'], 'a retransmission gets the 200 again');
+    assert.equal(
+      layer.receive(aliceRequest({ method: 'OPTIONS', branch: 'z9hG4bKc2' }), alice).kind,
+      'created',
+    );
+    clock.advance(2_000);
+    assert.equal(layer.completedSize, 0, 'forgotten after Timer J (64*T1)');
+    assert.equal(layer.receive(register, alice).kind, 'rejected', 'the OPTIONS holds the one live slot');
+    assert.deepEqual(kinds(incoming), ['non-invite REGISTER', 'non-invite OPTIONS']);
+  });
+
+  it('forgets the oldest completed transactions beyond maxCompleted, and none over TCP', () => {
+    const clock = new FakeClock();
+    const incoming: IncomingRequest[] = [];
+    const layer = new TransactionLayer({
+      clock,
+      ids: sequentialIdSource('b'),
+      user: { requestReceived: (i) => incoming.push(i) },
+      maxCompleted: 2,
+    });
+    const udp = new RecordingTransport(clock);
+    for (const branch of ['z9hG4bKm1', 'z9hG4bKm2', 'z9hG4bKm3'])
+      layer.receive(aliceRequest({ method: 'OPTIONS', branch }), udp);
+    for (const i of incoming) if (i.kind === 'non-invite') i.transaction.respond(bobResponse(i.request, 200));
+    assert.equal(layer.completedSize, 2);
+    assert.equal(
+      layer.receive(aliceRequest({ method: 'OPTIONS', branch: 'z9hG4bKm1' }), udp).kind,
+      'created',
+    );
+    assert.equal(
+      layer.receive(aliceRequest({ method: 'OPTIONS', branch: 'z9hG4bKm3' }), udp).kind,
+      'absorbed',
+    );
+    const tcp = new RecordingTransport(clock, true);
+    layer.receive(aliceRequest({ method: 'OPTIONS', branch: 'z9hG4bKt1' }), tcp);
+    const last = incoming.at(-1);
+    assert.ok(last?.kind === 'non-invite');
+    last.transaction.respond(bobResponse(last.request, 200));
+    assert.equal(layer.completedSize, 2, 'Timer J is zero over reliable transports');
+    layer.close();
+    assert.equal(layer.completedSize, 0);
+  });
+
   it('tells every transaction on a failed flow, and close() ends them all', () => {
     const { clock, layer, alice, bob } = setUp();
     layer.receive(aliceRequest(), alice);

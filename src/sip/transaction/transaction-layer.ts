@@ -5,7 +5,7 @@
  * update of §18.1.2), and keeps memory bounded: over its limit, new requests get 503.
  * https://www.rfc-editor.org/rfc/rfc3261#section-17 · https://www.rfc-editor.org/rfc/rfc6026
  */
-import type { Clock } from '../../kernel/clock.js';
+import type { Clock, TimerHandle } from '../../kernel/clock.js';
 import type { IdSource } from '../../kernel/ids.js';
 import {
   BRANCH_MAGIC_COOKIE,
@@ -29,7 +29,7 @@ import { InviteServerTransaction } from './invite-server-transaction.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { overloadResponse } from './overload-response.js';
-import type { TimerConfig } from './timer-values.js';
+import { type TimerConfig, timerValues } from './timer-values.js';
 import type {
   ClientTransactionUser,
   TransactionEnvironment,
@@ -58,17 +58,40 @@ export interface TransactionLayerOptions {
   readonly timers?: TimerConfig;
   /** Live client plus server transactions; beyond it new requests get 503. Default 100 000. */
   readonly maxTransactions?: number;
+  /**
+   * Completed UDP non-INVITE server transactions remembered for Timer J (their final responses);
+   * beyond it the oldest are forgotten early. Default 200 000.
+   */
+  readonly maxCompleted?: number;
+}
+
+/**
+ * What is left of a non-INVITE server transaction that completed over UDP (§17.2.2): its final
+ * response, resent to every retransmission of the request until Timer J. The request, the
+ * transaction object and its timers are gone (a few hundred bytes instead of ~4 KB each; at 3,000
+ * REGISTERs/s Timer J keeps ~200,000 of them).
+ */
+interface CompletedServerTransaction {
+  readonly final: SipResponse;
+  readonly transport: TransactionTransport;
+  readonly expiresAt: number;
 }
 
 // A finished UDP non-INVITE transaction stays 32 s (Timer J, §17.2.2): 100 000 sustain ~3,000
 // transactions/s (10 000 capped the server at ~300/s: the SIP bench, docs/performance.md).
 export const DEFAULT_MAX_TRANSACTIONS = 100_000;
+export const DEFAULT_MAX_COMPLETED = 200_000;
+/** How often completed transactions past their Timer J are forgotten. */
+const COMPLETED_SWEEP_MS = 1000;
 
 export class TransactionLayer {
   readonly #options: TransactionLayerOptions;
   readonly #max: number;
   readonly #clients = new Map<string, ClientTransaction>();
   readonly #servers = new Map<string, ServerTransaction>();
+  /** In the order they completed, which is the order their Timer J ends (J is one constant). */
+  readonly #completed = new Map<string, CompletedServerTransaction>();
+  #sweep: TimerHandle | undefined;
 
   constructor(options: TransactionLayerOptions) {
     this.#options = options;
@@ -78,6 +101,11 @@ export class TransactionLayer {
   /** Live transactions, client and server. */
   get size(): number {
     return this.#clients.size + this.#servers.size;
+  }
+
+  /** Completed UDP non-INVITE server transactions still absorbing retransmissions (Timer J). */
+  get completedSize(): number {
+    return this.#completed.size;
   }
 
   /** A new RFC 3261 branch: the magic cookie and a fresh id (§8.1.1.7). */
@@ -145,6 +173,9 @@ export class TransactionLayer {
   /** Shutdown: every transaction is terminated (timers cancelled) and forgotten. */
   close(): void {
     for (const transaction of [...this.#clients.values(), ...this.#servers.values()]) transaction.terminate();
+    this.#completed.clear();
+    this.#sweep?.cancel();
+    this.#sweep = undefined;
   }
 
   #environment(transport: TransactionTransport): TransactionEnvironment {
@@ -187,6 +218,13 @@ export class TransactionLayer {
 
   #receiveRequest(request: SipRequest, source: TransactionTransport): ReceiveOutcome {
     const user = this.#options.user;
+    const completed =
+      request.method === 'ACK' ? undefined : this.#completed.get(serverTransactionKey(request));
+    if (completed) {
+      // §17.2.2: in Completed, a retransmission gets the final response again.
+      completed.transport.send(completed.final);
+      return { kind: 'absorbed' };
+    }
     const existing = this.#findServer(request);
     if (existing) {
       // §17.2.3: a retransmission (or the ACK for a non-2xx) goes to its transaction, not to the TU.
@@ -215,6 +253,9 @@ export class TransactionLayer {
     }
     const transaction = new NonInviteServerTransaction(request, this.#environment(source));
     this.#track(this.#servers, key, transaction);
+    // Only RFC 3261 requests: an RFC 2543 one is matched on its To tag too (#findServer).
+    if (!source.isReliable && isRfc3261Request(request))
+      transaction.observe({ completed: (final) => this.#retire(key, transaction, final) });
     if (request.method === 'CANCEL') {
       // §9.2: the CANCEL is matched to the INVITE's transaction by §17.2.3 with the method not considered.
       const target = this.#findServer(request, 'INVITE');
@@ -231,6 +272,36 @@ export class TransactionLayer {
     return legacyToTagMatches(request, transaction.request, transaction.lastResponse)
       ? transaction
       : undefined;
+  }
+
+  /** Keeps only the final response of a transaction in Completed, until its Timer J (§17.2.2). */
+  #retire(key: string, transaction: NonInviteServerTransaction, final: SipResponse): void {
+    const { clock } = this.#options;
+    const j = timerValues(false, this.#options.timers).J;
+    transaction.terminate();
+    this.#completed.delete(key);
+    this.#completed.set(key, { final, transport: transaction.transport, expiresAt: clock.now() + j });
+    const max = this.#options.maxCompleted ?? DEFAULT_MAX_COMPLETED;
+    // Only when over: a Map iterator starts at the table's first slot and walks the holes the
+    // sweep left there, so one per request would cost O(table) each.
+    if (this.#completed.size > max)
+      for (const oldest of this.#completed.keys()) {
+        if (this.#completed.size <= max) break;
+        this.#completed.delete(oldest);
+      }
+    this.#sweep ??= clock.setInterval(() => this.#forgetCompleted(), COMPLETED_SWEEP_MS);
+  }
+
+  #forgetCompleted(): void {
+    const now = this.#options.clock.now();
+    for (const [key, completed] of this.#completed) {
+      if (completed.expiresAt > now) break;
+      this.#completed.delete(key);
+    }
+    if (this.#completed.size === 0) {
+      this.#sweep?.cancel();
+      this.#sweep = undefined;
+    }
   }
 
   #track<T extends Transaction>(map: Map<string, T>, key: string, transaction: T): void {
