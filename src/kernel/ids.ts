@@ -8,8 +8,24 @@ export interface IdSource {
   randomBytes(bytes: number): Buffer;
 }
 
+/** Ids are cut from a pool of random bytes: one getrandom call per 341 ids, not one each. */
+const ID_BYTES = 12;
+const POOL_BYTES = ID_BYTES * 341;
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function nextRandomId(): string {
+  if (offset + ID_BYTES > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    offset = 0;
+  }
+  const id = pool.toString('base64url', offset, offset + ID_BYTES);
+  offset += ID_BYTES;
+  return id;
+}
+
 export const randomIdSource: IdSource = {
-  next: () => randomBytes(12).toString('base64url'),
+  next: nextRandomId,
   randomBytes: (bytes) => randomBytes(bytes),
 };
 

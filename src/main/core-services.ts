@@ -117,6 +117,7 @@ export function createCoreServices(input: {
     policy: config.messaging.forkPolicy,
     offlineQuota: config.messaging.offlineQuota,
   });
+  accounts.onCredentialsChanged((user) => messages.forgetUser(user.username));
   const pep = new PepService({ store, clock, ids, domain: config.domain, presence: roster, blocks });
   // Roster changes the adapters announce (and apply from one another); the presence watch cache
   // drops an owner's answers on each of them.

@@ -79,6 +79,9 @@ export type SendResult =
 
 export const DEFAULT_OFFLINE_QUOTA = 1000;
 const MAX_OFFLINE_PAGE = 500;
+/** A removal through this process is seen at once (forgetUser); through another, within this. */
+const USER_ID_TTL_MS = 10_000;
+const MAX_KNOWN_USER_IDS = 10_000;
 /** ADR 0008: how long "no offline messages" is believed without a store read. */
 export const DEFAULT_OFFLINE_EMPTY_TTL_MS = 60_000;
 
@@ -90,6 +93,8 @@ export class MessageService {
   readonly #drivers = new Map<EndpointProtocol, MessageDriver>();
   readonly #stopListening: () => void;
   readonly #emptyBoxes: OfflineEmptiness;
+  /** Local users' ids by username, found recently (never an unknown name). */
+  readonly #userIds = new Map<string, { readonly id: UserId; readonly until: number }>();
 
   constructor(options: MessageServiceOptions) {
     this.#o = options;
@@ -187,22 +192,26 @@ export class MessageService {
       body: message.body,
       payload: { format: message.payload.format, content: message.payload.content },
     };
-    await archive.append({
-      ...base,
-      id: stanzaId.id,
-      userId: recipient,
-      peer: message.from.address,
-      direction: 'in',
-    });
     const sender = await this.#findRecipient(message.from.address as BareJid);
-    if (sender !== undefined && sender !== recipient)
-      await archive.append({
+    // Both copies at once: the SQL store's group commit writes them in one transaction.
+    await Promise.all([
+      archive.append({
         ...base,
-        id: this.#o.ids.next(),
-        userId: sender,
-        peer: message.to.address,
-        direction: 'out',
-      });
+        id: stanzaId.id,
+        userId: recipient,
+        peer: message.from.address,
+        direction: 'in',
+      }),
+      sender !== undefined && sender !== recipient
+        ? archive.append({
+            ...base,
+            id: this.#o.ids.next(),
+            userId: sender,
+            peer: message.to.address,
+            direction: 'out',
+          })
+        : undefined,
+    ]);
   }
 
   async #route(message: ChatMessage, recipient: UserId | undefined): Promise<SendResult> {
@@ -285,7 +294,22 @@ export class MessageService {
   async #findRecipient(address: BareJid): Promise<UserId | undefined> {
     const local = jidLocal(address);
     if (local === null || jidDomain(address) !== this.#o.domain) return undefined;
-    return (await this.#o.store.accounts.findUserByName(local))?.id;
+    // Each message looks up its recipient and its sender (ADR 0008's table: user ids by name).
+    const now = this.#o.clock.now();
+    const known = this.#userIds.get(local);
+    if (known !== undefined && known.until > now) return known.id;
+    const id = (await this.#o.store.accounts.findUserByName(local))?.id;
+    if (id === undefined) this.#userIds.delete(local);
+    else {
+      if (this.#userIds.size >= MAX_KNOWN_USER_IDS) this.#userIds.clear();
+      this.#userIds.set(local, { id, until: now + USER_ID_TTL_MS });
+    }
+    return id;
+  }
+
+  /** A user was removed (AccountService): their name no longer leads to their id. */
+  forgetUser(username: string): void {
+    this.#userIds.delete(username);
   }
 
   async #deliverAll(endpoints: readonly Endpoint[], message: ChatMessage): Promise<string[]> {

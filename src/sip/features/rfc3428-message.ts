@@ -13,7 +13,7 @@ import { type BareJid, userJid } from '../../core/address/jid.js';
 import type { ChatMessage } from '../../core/messaging/chat-message.js';
 import type { SendResult } from '../../core/messaging/message-service.js';
 import type { SipBindingRecord, UserRecord } from '../../core/ports.js';
-import { messageServiceKey, storeKey } from '../../core/service-keys.js';
+import { messageServiceKey } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
 import { flowOf } from '../registrar/registrar.js';
 import { sipEndpoint } from '../registrar/sip-endpoints.js';
@@ -89,7 +89,6 @@ export const messageModule = defineModule({
     const auth = ctx.use(sipDigestAuthKey);
     const registrar = ctx.use(registrarKey);
     const messages = ctx.use(messageServiceKey);
-    const accounts = ctx.use(storeKey).accounts;
     const sender = new SipMessageSender({ stack, registrar, ids: ctx.ids, domain: ctx.domain });
     const offDriver = messages.registerDriver('sip', sender);
 
@@ -114,8 +113,8 @@ export const messageModule = defineModule({
       // Only this domain's users are reached here (Herald forwards to no other domain yet).
       if (uri.kind !== 'sip' || uri.user === undefined || uri.host.toLowerCase() !== ctx.domain.toLowerCase())
         return respond(404, 'Not Found');
-      const recipient = await accounts.findUserByName(uri.user.toLowerCase());
-      if (!recipient) return respond(404, 'Not Found');
+      // An unknown recipient is the MessageService's 404 (statusOf); it looks the user up.
+      const recipient = uri.user.toLowerCase();
       const body = readBody(context, ctx.options.maxBodyBytes);
       if (!body.ok)
         return respond(
@@ -126,7 +125,7 @@ export const messageModule = defineModule({
       const message: ChatMessage = {
         id: callId(request),
         from: { address: userJid(outcome.user.username, ctx.domain), endpointId: null },
-        to: { address: userJid(recipient.username, ctx.domain), resource: null },
+        to: { address: userJid(recipient, ctx.domain), resource: null },
         type: 'chat',
         body: body.text,
         // RFC 7572 §6 (Table 2): the SIP Call-ID is the XMPP <thread/>.

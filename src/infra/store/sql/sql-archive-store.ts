@@ -13,6 +13,7 @@ import {
   type UserId,
 } from '../../../core/ports.js';
 import { checkArchiveLimit } from '../archive-limits.js';
+import { PrecompiledQuery, precompiledOnce } from './sql-precompiled.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { ArchiveMessagesTable, Database } from './sql-schema.js';
 import { SqlWriteBatch } from './sql-write-batch.js';
@@ -45,6 +46,28 @@ function fromRow(row: ArchiveMessagesTable): ArchivedMessageRecord {
   };
 }
 
+const ARCHIVE_COLUMNS = [
+  'id',
+  'user_id',
+  'peer',
+  'direction',
+  'at',
+  'origin_id',
+  'body',
+  'body_folded',
+  'payload_format',
+  'payload_content',
+] as const satisfies readonly (keyof ArchiveMessagesTable)[];
+
+/** Every 1:1 message with a body is archived twice (both sides): compiled once (sql-precompiled.ts). */
+function archiveQueries(runner: SqlRunner) {
+  return {
+    insert: new PrecompiledQuery<ArchiveMessagesTable, never>(runner.db, ARCHIVE_COLUMNS, (db, p) =>
+      db.insertInto('archive_messages').values(p),
+    ),
+  };
+}
+
 const likePattern = (text: string): string => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 type Eb = ExpressionBuilder<Database, 'archive_messages'>;
@@ -65,15 +88,18 @@ const beyond = (eb: Eb, cursor: ArchiveCursor, op: '>' | '<') =>
 export class SqlArchiveStore implements ArchiveStore {
   /** Messages archived together (both sides of a chat message, busy moments) commit together. */
   readonly #writes: SqlWriteBatch;
+  readonly #queries: ReturnType<typeof archiveQueries>;
 
   constructor(private readonly runner: SqlRunner) {
     this.#writes = new SqlWriteBatch(runner);
+    this.#queries = precompiledOnce(runner.db, 'archive', () => archiveQueries(runner));
   }
 
   async append(record: ArchivedMessageRecord): Promise<void> {
     const row = toRow(record);
+    const insert = this.#queries.insert;
     await this.#writes.write(async (db) => {
-      await db.insertInto('archive_messages').values(row).execute();
+      await insert.run(db, row);
     });
   }
 
