@@ -4,6 +4,7 @@
  * every user associated with a device that has it. The pure rule is `searchPartitions`; DialPlan
  * reads the directory through the store port.
  */
+import type { Clock } from '../../kernel/clock.js';
 import type { DirectoryStore, LineRecord, UserId, UserRecord } from '../ports.js';
 
 /** The ordered, duplicate-free partitions of the search spaces of a caller's devices. */
@@ -26,11 +27,25 @@ type Directory = Pick<
   'devicesOfUser' | 'findCallingSearchSpace' | 'findLine' | 'findLineById' | 'listDevices' | 'usersOfDevice'
 >;
 
+/**
+ * Every call asks for the caller's and the callee's primary line; with `cache`, an answer is kept
+ * `ttlMs` (ADR 0008's table: a line or device change shows in call records within it).
+ */
+export interface PrimaryLineCache {
+  readonly clock: Clock;
+  readonly ttlMs: number;
+}
+
+const MAX_CACHED_LINES = 10_000;
+
 export class DialPlan {
   readonly #directory: Directory;
+  readonly #cache: PrimaryLineCache | undefined;
+  readonly #primary = new Map<UserId, { readonly number: string | null; readonly until: number }>();
 
-  constructor(directory: Directory) {
+  constructor(directory: Directory, cache?: PrimaryLineCache) {
     this.#directory = directory;
+    this.#cache = cache;
   }
 
   /** The line `number` reaches from `caller`'s calling search space, or undefined. */
@@ -48,6 +63,18 @@ export class DialPlan {
 
   /** The user's first line (first device by name, first appearance), for showing whose line rings. */
   async primaryLine(userId: UserId): Promise<string | null> {
+    const cache = this.#cache;
+    if (!cache) return this.#readPrimaryLine(userId);
+    const now = cache.clock.now();
+    const known = this.#primary.get(userId);
+    if (known !== undefined && known.until > now) return known.number;
+    const number = await this.#readPrimaryLine(userId);
+    if (this.#primary.size >= MAX_CACHED_LINES) this.#primary.clear();
+    this.#primary.set(userId, { number, until: now + cache.ttlMs });
+    return number;
+  }
+
+  async #readPrimaryLine(userId: UserId): Promise<string | null> {
     for (const device of await this.#directory.devicesOfUser(userId))
       for (const id of device.lineIds) {
         const line = await this.#directory.findLineById(id);

@@ -145,6 +145,19 @@ describe('RosterService with blocking (XEP-0191)', () => {
     assert.deepEqual(await roster.subscribers(juliet), []);
   });
 
+  it('the broadcast set follows each roster change at once, though it is kept between changes', async () => {
+    assert.deepEqual(await roster.subscribers(juliet), []);
+    await roster.subscribe(romeo, 'juliet@localhost');
+    await roster.approve(juliet, 'romeo@localhost');
+    assert.deepEqual(await roster.subscribers(juliet), ['romeo@localhost']);
+    await roster.revoke(juliet, 'romeo@localhost');
+    assert.deepEqual(await roster.subscribers(juliet), []);
+    await roster.subscribe(romeo, 'juliet@localhost');
+    await roster.approve(juliet, 'romeo@localhost');
+    await roster.removeItem(juliet, 'romeo@localhost');
+    assert.deepEqual(await roster.subscribers(juliet), []);
+  });
+
   it('a request from someone blocked later is not handed out again at login', async () => {
     await roster.subscribe(romeo, 'juliet@localhost');
     await blocks.block(juliet, ['localhost']);

@@ -38,6 +38,9 @@ export interface RosterItemInput {
 }
 
 export const DEFAULT_MAX_ROSTER_ITEMS = 1000;
+/** ADR 0008: a roster change made by another process reaches the presence broadcast within this. */
+const SUBSCRIBERS_TTL_MS = 60_000;
+const MAX_CACHED_SUBSCRIBERS = 10_000;
 
 const hasFrom = (r: RosterItemRecord): boolean => r.subscription === 'from' || r.subscription === 'both';
 const hasTo = (r: RosterItemRecord): boolean => r.subscription === 'to' || r.subscription === 'both';
@@ -48,6 +51,11 @@ export class RosterService {
   readonly #domain: string;
   readonly #maxItems: number;
   readonly #blocks: BlockChecker | undefined;
+  readonly #subscribers = new Map<
+    UserId,
+    { readonly jids: readonly BareJid[]; readonly until: number; readonly generation: number }
+  >();
+  #generation = 0;
 
   constructor(options: RosterServiceOptions) {
     const maxItems = options.maxItems ?? DEFAULT_MAX_ROSTER_ITEMS;
@@ -111,11 +119,26 @@ export class RosterService {
 
   /** Who receives the user's presence broadcasts: 'from' and 'both', less those the user blocked. */
   async subscribers(userId: UserId): Promise<BareJid[]> {
+    return this.#unblocked(userId, [...(await this.#subscribersOf(userId))]);
+  }
+
+  /**
+   * Every presence change reads its owner's 'from' contacts (a call's start and end, each PUBLISH):
+   * kept per owner (ADR 0008's table), dropped by every roster change this service makes, and
+   * otherwise after SUBSCRIBERS_TTL_MS (a change made by another process).
+   */
+  async #subscribersOf(userId: UserId): Promise<readonly BareJid[]> {
+    const now = this.#clock.now();
+    const known = this.#subscribers.get(userId);
+    if (known !== undefined && known.until > now && known.generation === this.#generation) return known.jids;
+    const generation = this.#generation;
     const { items } = await this.#store.roster.getRoster(userId);
-    return this.#unblocked(
-      userId,
-      items.filter(hasFrom).map((i) => i.contact as BareJid),
-    );
+    const jids = items.filter(hasFrom).map((i) => i.contact as BareJid);
+    if (generation === this.#generation) {
+      if (this.#subscribers.size >= MAX_CACHED_SUBSCRIBERS) this.#subscribers.clear();
+      this.#subscribers.set(userId, { jids, until: now + SUBSCRIBERS_TTL_MS, generation });
+    }
+    return jids;
   }
 
   /** Whose presence the user receives (and probes at login): 'to' and 'both'. */
@@ -171,11 +194,23 @@ export class RosterService {
   }
 
   async #run(work: (rt: RosterTransaction) => Promise<void>): Promise<RosterEffect[]> {
-    return this.#store.transaction(async (tx) => {
-      const rt = new RosterTransaction(tx, this.#clock.now(), this.#maxItems);
-      await work(rt);
-      return rt.effects();
-    });
+    // Any roster change may change anyone's subscribers: the cache starts over, before and after
+    // (a read that began before the commit must not be kept).
+    this.#forgetSubscribers();
+    try {
+      return await this.#store.transaction(async (tx) => {
+        const rt = new RosterTransaction(tx, this.#clock.now(), this.#maxItems);
+        await work(rt);
+        return rt.effects();
+      });
+    } finally {
+      this.#forgetSubscribers();
+    }
+  }
+
+  #forgetSubscribers(): void {
+    this.#generation++;
+    this.#subscribers.clear();
   }
 
   /** Resolved before the transaction: inside one, only the transaction's stores may be used. */

@@ -46,7 +46,7 @@ export const sipProxyModule = defineModule({
       auth: ctx.use(sipDigestAuthKey),
       accounts: store.accounts,
       location: ctx.use(locationKey),
-      dialPlan: new DialPlan(store.directory),
+      dialPlan: new DialPlan(store.directory, { clock: ctx.clock, ttlMs: 10_000 }),
       feed,
       // One process: a secret per start; dialogs do not outlive a restart anyway (CallRegistry is memory).
       secret: ctx.ids.randomBytes(32),
