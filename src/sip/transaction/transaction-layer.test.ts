@@ -12,7 +12,7 @@ import { aliceRequest, bobResponse, RecordingTransport, recordingUser } from './
 import type { IncomingRequest } from './incoming-request.js';
 import { TransactionLayer } from './transaction-layer.js';
 
-function setUp(maxTransactions?: number) {
+function setUp(maxTransactions?: number, maxCompleted?: number) {
   const clock = new FakeClock();
   const incoming: IncomingRequest[] = [];
   const discarded: SipResponse[] = [];
@@ -21,6 +21,7 @@ function setUp(maxTransactions?: number) {
     ids: sequentialIdSource('b'),
     user: { requestReceived: (i) => incoming.push(i), responseDiscarded: (r) => discarded.push(r) },
     ...(maxTransactions === undefined ? {} : { maxTransactions }),
+    ...(maxCompleted === undefined ? {} : { maxCompleted }),
   });
   return {
     clock,
@@ -272,14 +273,7 @@ describe('bounded memory', () => {
   });
 
   it('forgets the oldest completed transactions beyond maxCompleted, and none over TCP', () => {
-    const clock = new FakeClock();
-    const incoming: IncomingRequest[] = [];
-    const layer = new TransactionLayer({
-      clock,
-      ids: sequentialIdSource('b'),
-      user: { requestReceived: (i) => incoming.push(i) },
-      maxCompleted: 2,
-    });
+    const { clock, layer, incoming } = setUp(undefined, 2);
     const udp = new RecordingTransport(clock);
     for (const branch of ['z9hG4bKm1', 'z9hG4bKm2', 'z9hG4bKm3'])
       layer.receive(aliceRequest({ method: 'OPTIONS', branch }), udp);
