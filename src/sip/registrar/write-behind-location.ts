@@ -40,21 +40,15 @@ function checkBindings(userId: UserId, bindings: readonly SipBindingRecord[]): v
   }
 }
 
-/** What the store holds of a user: the bindings less what a refresh changes, and their expiries. */
-interface Written {
-  readonly signature: string;
-  readonly expiries: readonly number[];
-}
-
-const signatureOf = (bindings: readonly SipBindingRecord[]): string =>
-  JSON.stringify(
-    bindings.map((b) => [b.contact, b.flowId, b.transport, b.q, b.instanceId, b.regId, b.userAgent]),
-  );
-
-const writtenOf = (bindings: readonly SipBindingRecord[]): Written => ({
-  signature: signatureOf(bindings),
-  expiries: bindings.map((b) => b.expiresAt),
-});
+/** The same binding but for what a refresh moves (expiry, CSeq, Call-ID, updatedAt). */
+const sameBinding = (a: SipBindingRecord, b: SipBindingRecord): boolean =>
+  a.contact === b.contact &&
+  a.flowId === b.flowId &&
+  a.transport === b.transport &&
+  a.q === b.q &&
+  a.instanceId === b.instanceId &&
+  a.regId === b.regId &&
+  a.userAgent === b.userAgent;
 
 /**
  * A refresh the store need not see yet: the same bindings, only later expiries (and a new CSeq or
@@ -62,12 +56,19 @@ const writtenOf = (bindings: readonly SipBindingRecord[]): Written => ({
  * UA that refreshes that often (NAT keep-alive REGISTERs every few seconds or minutes) refreshes
  * again long before a restart could find its stored binding expired.
  */
-function isEarlyRefresh(written: Written, bindings: readonly SipBindingRecord[], now: number): boolean {
-  if (written.expiries.length !== bindings.length || written.signature !== signatureOf(bindings))
-    return false;
+function isEarlyRefresh(
+  written: readonly SipBindingRecord[],
+  bindings: readonly SipBindingRecord[],
+  now: number,
+): boolean {
+  if (written.length !== bindings.length) return false;
   return bindings.every((b, i) => {
-    const stored = written.expiries[i] ?? 0;
-    return stored - now >= ((b.expiresAt - now) * 3) / 4;
+    const stored = written[i];
+    return (
+      stored !== undefined &&
+      sameBinding(stored, b) &&
+      stored.expiresAt - now >= ((b.expiresAt - now) * 3) / 4
+    );
   });
 }
 
@@ -81,7 +82,7 @@ export class WriteBehindLocation implements LocationStore {
   /** Users whose bindings changed since they were last written: the latest set of each. */
   #dirty = new Map<UserId, readonly SipBindingRecord[]>();
   /** What the store was last given of each user (known from `load` and successful writes). */
-  readonly #written = new Map<UserId, Written>();
+  readonly #written = new Map<UserId, readonly SipBindingRecord[]>();
   #timer: TimerHandle | undefined;
   #flushing: Promise<void> | undefined;
   #isClosed = false;
@@ -108,7 +109,7 @@ export class WriteBehindLocation implements LocationStore {
       if (this.#dirty.has(userId)) continue;
       const sorted = bindings.sort(byContact);
       this.#byUser.set(userId, sorted);
-      this.#written.set(userId, writtenOf(sorted));
+      this.#written.set(userId, sorted);
     }
     return stored.length;
   }
@@ -218,7 +219,7 @@ export class WriteBehindLocation implements LocationStore {
         try {
           await store.replaceBindings(userId, bindings);
           if (bindings.length === 0) this.#written.delete(userId);
-          else this.#written.set(userId, writtenOf(bindings));
+          else this.#written.set(userId, bindings);
         } catch (error) {
           if (isHeraldError(error, 'HERALD_ERR_NOT_FOUND')) {
             // The user was removed meanwhile: their bindings go with them.

@@ -92,10 +92,13 @@ export class TransactionLayer {
   /** In the order they completed, which is the order their Timer J ends (J is one constant). */
   readonly #completed = new Map<string, CompletedServerTransaction>();
   #sweep: TimerHandle | undefined;
+  /** Timer J over UDP (64*T1), how long a completed transaction is remembered. */
+  readonly #timerJ: number;
 
   constructor(options: TransactionLayerOptions) {
     this.#options = options;
     this.#max = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
+    this.#timerJ = timerValues(false, options.timers).J;
   }
 
   /** Live transactions, client and server. */
@@ -218,14 +221,15 @@ export class TransactionLayer {
 
   #receiveRequest(request: SipRequest, source: TransactionTransport): ReceiveOutcome {
     const user = this.#options.user;
-    const completed =
-      request.method === 'ACK' ? undefined : this.#completed.get(serverTransactionKey(request));
+    // One key for every look-up below (§17.2.3 matching; an ACK's key names the INVITE's).
+    const key = serverTransactionKey(request);
+    const completed = request.method === 'ACK' ? undefined : this.#completed.get(key);
     if (completed) {
       // §17.2.2: in Completed, a retransmission gets the final response again.
       completed.transport.send(completed.final);
       return { kind: 'absorbed' };
     }
-    const existing = this.#findServer(request);
+    const existing = this.#findServer(request, key);
     if (existing) {
       // §17.2.3: a retransmission (or the ACK for a non-2xx) goes to its transaction, not to the TU.
       existing.receiveRequest(request);
@@ -240,7 +244,6 @@ export class TransactionLayer {
       source.send(overloadResponse(request));
       return { kind: 'rejected', status: 503 };
     }
-    const key = serverTransactionKey(request);
     if (request.method === 'INVITE') {
       const transaction = new InviteServerTransaction(request, this.#environment(source));
       this.#track(this.#servers, key, transaction);
@@ -258,15 +261,16 @@ export class TransactionLayer {
       transaction.observe({ completed: (final) => this.#retire(key, transaction, final) });
     if (request.method === 'CANCEL') {
       // §9.2: the CANCEL is matched to the INVITE's transaction by §17.2.3 with the method not considered.
-      const target = this.#findServer(request, 'INVITE');
+      const target = this.#findServer(request, serverTransactionKey(request, 'INVITE'));
       const invite = target?.kind === 'invite-server' ? target : undefined;
       user.requestReceived({ kind: 'cancel', request, transaction, invite });
     } else user.requestReceived({ kind: 'non-invite', request, transaction });
     return { kind: 'created', transaction };
   }
 
-  #findServer(request: SipRequest, method?: string): ServerTransaction | undefined {
-    const transaction = this.#servers.get(serverTransactionKey(request, method));
+  /** The server transaction under `key` (the request's, or its INVITE's for a CANCEL). */
+  #findServer(request: SipRequest, key: string): ServerTransaction | undefined {
+    const transaction = this.#servers.get(key);
     if (!transaction || isRfc3261Request(request)) return transaction;
     // COMPAT(RFC 2543): the To tag is part of the match (§17.2.3).
     return legacyToTagMatches(request, transaction.request, transaction.lastResponse)
@@ -276,11 +280,13 @@ export class TransactionLayer {
 
   /** Keeps only the final response of a transaction in Completed, until its Timer J (§17.2.2). */
   #retire(key: string, transaction: NonInviteServerTransaction, final: SipResponse): void {
-    const { clock } = this.#options;
-    const j = timerValues(false, this.#options.timers).J;
     transaction.terminate();
     this.#completed.delete(key);
-    this.#completed.set(key, { final, transport: transaction.transport, expiresAt: clock.now() + j });
+    this.#completed.set(key, {
+      final,
+      transport: transaction.transport,
+      expiresAt: this.#options.clock.now() + this.#timerJ,
+    });
     const max = this.#options.maxCompleted ?? DEFAULT_MAX_COMPLETED;
     // Only when over: a Map iterator starts at the table's first slot and walks the holes the
     // sweep left there, so one per request would cost O(table) each.
@@ -289,7 +295,7 @@ export class TransactionLayer {
         if (this.#completed.size <= max) break;
         this.#completed.delete(oldest);
       }
-    this.#sweep ??= clock.setInterval(() => this.#forgetCompleted(), COMPLETED_SWEEP_MS);
+    this.#sweep ??= this.#options.clock.setInterval(() => this.#forgetCompleted(), COMPLETED_SWEEP_MS);
   }
 
   #forgetCompleted(): void {
