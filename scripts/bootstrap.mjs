@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start` and `npm test` on a fresh clone: install what is missing, build, then run.
 // Plain Node with no dependencies, because it runs before anything is installed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,9 +27,19 @@ if (needsInstall()) {
 
 if (mode === 'start') {
   run('npm', ['run', '--silent', 'build']);
-  const { runCli } = await import(pathToFileURL(join(root, 'dist', 'main', 'cli.js')).href);
-  const extra = process.argv.slice(3);
-  process.exit(await runCli(['serve', '--demo', ...extra]));
+  // The server runs in its own Node with Herald's heap flags (bin/node-flags.mjs); this process
+  // waits for it and hands it Ctrl-C / SIGTERM, so that it stops cleanly.
+  const { HERALD_NODE_FLAGS } = await import(pathToFileURL(join(root, 'bin', 'node-flags.mjs')).href);
+  const args = [
+    ...HERALD_NODE_FLAGS,
+    join(root, 'bin', 'herald.mjs'),
+    'serve',
+    '--demo',
+    ...process.argv.slice(3),
+  ];
+  const server = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+  server.once('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else if (mode === 'test') {
   run('npm', ['run', '--silent', 'build']);
   run('npm', ['run', '--silent', 'check']);

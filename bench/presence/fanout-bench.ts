@@ -18,6 +18,7 @@ import { sleep, until } from '../xmpp/scenario.js';
 import { accountFor, closeAll } from '../xmpp/session-pool.js';
 import { percentile } from '../xmpp/stats.js';
 import {
+  heraldServeArgs,
   SERVER_CPU,
   spawnPinned,
   terminate,
@@ -130,28 +131,23 @@ async function startServer(dir: string, dataDir: string) {
   const configFile = join(dir, 'herald.yaml');
   writeFileSync(configFile, CONFIG);
   await waitForPortClosed('127.0.0.1', XMPP_PORT, 10_000);
-  const flags = (process.env.HERALD_BENCH_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
-  const spawned = spawnPinned(
-    process.execPath,
-    [...flags, join(REPO, 'bin', 'herald.mjs'), 'serve', '--config', configFile],
-    {
-      cwd: dir,
-      logFile: join(dir, 'herald.log'),
-      env: {
-        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HERALD_'))),
-        HERALD_DATA_DIR: dataDir,
-        HERALD_DOMAIN: BENCH_DOMAIN,
-        HERALD_BIND: '127.0.0.1',
-        HERALD_XMPP_PORT: String(XMPP_PORT),
-        HERALD_XMPPS_PORT: '0',
-        HERALD_HTTP_PORT: String(HTTP_PORT),
-        HERALD_HTTPS_PORT: '0',
-        HERALD_SIP_PORT: String(SIP_PORT),
-        HERALD_SIPS_PORT: '0',
-        HERALD_LOG_LEVEL: 'warn',
-      },
+  const spawned = spawnPinned(process.execPath, heraldServeArgs(configFile), {
+    cwd: dir,
+    logFile: join(dir, 'herald.log'),
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HERALD_'))),
+      HERALD_DATA_DIR: dataDir,
+      HERALD_DOMAIN: BENCH_DOMAIN,
+      HERALD_BIND: '127.0.0.1',
+      HERALD_XMPP_PORT: String(XMPP_PORT),
+      HERALD_XMPPS_PORT: '0',
+      HERALD_HTTP_PORT: String(HTTP_PORT),
+      HERALD_HTTPS_PORT: '0',
+      HERALD_SIP_PORT: String(SIP_PORT),
+      HERALD_SIPS_PORT: '0',
+      HERALD_LOG_LEVEL: 'warn',
     },
-  );
+  });
   await waitForPort('127.0.0.1', XMPP_PORT, 60_000, () => !spawned.hasExited());
   return spawned;
 }

@@ -40,35 +40,54 @@ const nodeTimers: TimerPrimitives = {
 export function makeSystemClock(timers: TimerPrimitives = nodeTimers): Clock {
   return {
     now: () => timers.now(),
-    setTimeout(callback, delayMs) {
-      const due = timers.now() + (Number.isFinite(delayMs) ? Math.max(0, delayMs) : 0);
-      let handle: unknown;
-      let cancelled = false;
-      const arm = (ms: number) => {
-        const h = timers.set(fire, Math.min(Math.max(0, ms), MAX_TIMER_DELAY_MS));
-        h.unref?.();
-        handle = h;
-      };
-      const fire = () => {
-        if (cancelled) return;
-        const left = due - timers.now();
-        if (left > 0) arm(left);
-        else callback();
-      };
-      arm(due - timers.now());
-      return {
-        cancel: () => {
-          cancelled = true;
-          timers.clear(handle);
-        },
-      };
-    },
+    setTimeout: (callback, delayMs) => new SystemTimer(timers, callback, delayMs),
     setInterval(callback, periodMs) {
       const handle = timers.every(callback, Math.min(Math.max(1, periodMs), MAX_TIMER_DELAY_MS));
       handle.unref?.();
       return { cancel: () => timers.stop(handle) };
     },
   };
+}
+
+/**
+ * One timer of the system clock: an object and one closure (a server holds thousands of timers —
+ * one per transaction — and closures for arm/fire/cancel took three times the memory).
+ */
+class SystemTimer implements TimerHandle {
+  readonly #timers: TimerPrimitives;
+  readonly #due: number;
+  #callback: (() => void) | undefined;
+  #handle: unknown;
+
+  constructor(timers: TimerPrimitives, callback: () => void, delayMs: number) {
+    this.#timers = timers;
+    this.#callback = callback;
+    this.#due = timers.now() + (Number.isFinite(delayMs) ? Math.max(0, delayMs) : 0);
+    this.#arm();
+  }
+
+  cancel(): void {
+    this.#callback = undefined;
+    this.#timers.clear(this.#handle);
+  }
+
+  #arm(): void {
+    const ms = this.#due - this.#timers.now();
+    const handle = this.#timers.set(() => this.#fire(), Math.min(Math.max(0, ms), MAX_TIMER_DELAY_MS));
+    handle.unref?.();
+    this.#handle = handle;
+  }
+
+  #fire(): void {
+    const callback = this.#callback;
+    if (callback === undefined) return;
+    if (this.#due - this.#timers.now() > 0) {
+      this.#arm();
+      return;
+    }
+    this.#callback = undefined;
+    callback();
+  }
 }
 
 export const systemClock: Clock = makeSystemClock();

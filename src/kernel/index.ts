@@ -15,6 +15,7 @@ export {
   type KernelConfig,
   KernelConfigSchema,
 } from './config-schema.js';
+export { Deadlines } from './deadlines.js';
 export {
   conflict,
   forbidden,

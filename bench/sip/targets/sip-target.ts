@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, wr
 import { join, resolve } from 'node:path';
 import { processTree } from '../../xmpp/proc-stats.js';
 import {
+  heraldServeArgs,
   run,
   SERVER_CPU,
   spawnPinned,
@@ -48,10 +49,6 @@ modules:
   sip-events: { maxSubscriptionsPerSource: 100000, maxSubscriptionsPerUser: 10000, maxPublicationsPerUser: 100 }
 auth: { failuresPerMinute: 10000, ipFailuresPerMinute: 100000 }
 `;
-
-function nodeFlags(): string[] {
-  return (process.env.HERALD_BENCH_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
-}
 
 function heraldVersion(): string {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version?: string };
@@ -106,27 +103,23 @@ export function heraldSipTarget(stateDir: string): SipTarget {
       for (const file of [`${database}-wal`, `${database}-shm`]) rmSync(file, { force: true });
       copyFileSync(pristine, database);
       await waitForPortClosed('127.0.0.1', HERALD_SIP_PORT, 10_000);
-      const spawned = spawnPinned(
-        process.execPath,
-        [...nodeFlags(), join(REPO, 'bin', 'herald.mjs'), 'serve', '--config', configFile],
-        {
-          cwd: dir,
-          logFile: join(dir, 'herald.log'),
-          env: {
-            ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HERALD_'))),
-            HERALD_DATA_DIR: dataDir,
-            HERALD_DOMAIN: '127.0.0.1',
-            HERALD_BIND: '127.0.0.1',
-            HERALD_XMPP_PORT: '26322',
-            HERALD_XMPPS_PORT: '0',
-            HERALD_HTTP_PORT: '26380',
-            HERALD_HTTPS_PORT: '0',
-            HERALD_SIP_PORT: String(HERALD_SIP_PORT),
-            HERALD_SIPS_PORT: '0',
-            HERALD_LOG_LEVEL: 'warn',
-          },
+      const spawned = spawnPinned(process.execPath, heraldServeArgs(configFile), {
+        cwd: dir,
+        logFile: join(dir, 'herald.log'),
+        env: {
+          ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HERALD_'))),
+          HERALD_DATA_DIR: dataDir,
+          HERALD_DOMAIN: '127.0.0.1',
+          HERALD_BIND: '127.0.0.1',
+          HERALD_XMPP_PORT: '26322',
+          HERALD_XMPPS_PORT: '0',
+          HERALD_HTTP_PORT: '26380',
+          HERALD_HTTPS_PORT: '0',
+          HERALD_SIP_PORT: String(HERALD_SIP_PORT),
+          HERALD_SIPS_PORT: '0',
+          HERALD_LOG_LEVEL: 'warn',
         },
-      );
+      });
       // SIP listens on UDP and TCP of the same port: TCP answering means the stack is up.
       await waitForPort('127.0.0.1', HERALD_SIP_PORT, 60_000, () => !spawned.hasExited());
       return { pids: () => [spawned.pid], stop: track(() => terminate(spawned)) };

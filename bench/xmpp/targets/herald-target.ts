@@ -7,7 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { provisionHerald } from './herald-provision.js';
-import { spawnPinned, terminate, track, waitForPort, waitForPortClosed } from './process-control.js';
+import {
+  heraldServeArgs,
+  spawnPinned,
+  terminate,
+  track,
+  waitForPort,
+  waitForPortClosed,
+} from './process-control.js';
 import { covers, merged, readMarker, writeMarker } from './provisioned-marker.js';
 import { BENCH_DOMAIN, type Provisioning, type RunningServer, type Target } from './target.js';
 
@@ -22,14 +29,6 @@ modules:
   xmpp-c2s: { requireTls: false, maxBytesPerSecond: 1073741824 }
 auth: { failuresPerMinute: 10000, ipFailuresPerMinute: 100000 }
 `;
-
-/**
- * Extra node flags for the server, e.g. HERALD_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"
- * (Node refuses --cpu-prof in NODE_OPTIONS).
- */
-function nodeFlags(): string[] {
-  return (process.env.HERALD_BENCH_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
-}
 
 /** The commit the work tree is at, `+` when it has changes (the build may include them). */
 function gitDescription(): string {
@@ -87,28 +86,24 @@ export function heraldTarget(stateDir: string): Target {
       mkdirSync(dir, { recursive: true });
       writeFileSync(configFile, CONFIG);
       await waitForPortClosed('127.0.0.1', XMPP_PORT, 10_000);
-      const spawned = spawnPinned(
-        process.execPath,
-        [...nodeFlags(), join(REPO, 'bin', 'herald.mjs'), 'serve', '--config', configFile],
-        {
-          cwd: dir,
-          logFile: join(dir, 'herald.log'),
-          env: {
-            // Herald refuses HERALD_* variables it does not know, such as HERALD_BENCH_NODE_ARGS.
-            ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HERALD_'))),
-            HERALD_DATA_DIR: dataDir,
-            HERALD_DOMAIN: BENCH_DOMAIN,
-            HERALD_BIND: '127.0.0.1',
-            HERALD_XMPP_PORT: String(XMPP_PORT),
-            HERALD_XMPPS_PORT: '0',
-            HERALD_HTTP_PORT: String(HTTP_PORT),
-            HERALD_HTTPS_PORT: '0',
-            HERALD_SIP_PORT: '0',
-            HERALD_SIPS_PORT: '0',
-            HERALD_LOG_LEVEL: 'warn',
-          },
+      const spawned = spawnPinned(process.execPath, heraldServeArgs(configFile), {
+        cwd: dir,
+        logFile: join(dir, 'herald.log'),
+        env: {
+          // Herald refuses HERALD_* variables it does not know, such as HERALD_BENCH_NODE_ARGS.
+          ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HERALD_'))),
+          HERALD_DATA_DIR: dataDir,
+          HERALD_DOMAIN: BENCH_DOMAIN,
+          HERALD_BIND: '127.0.0.1',
+          HERALD_XMPP_PORT: String(XMPP_PORT),
+          HERALD_XMPPS_PORT: '0',
+          HERALD_HTTP_PORT: String(HTTP_PORT),
+          HERALD_HTTPS_PORT: '0',
+          HERALD_SIP_PORT: '0',
+          HERALD_SIPS_PORT: '0',
+          HERALD_LOG_LEVEL: 'warn',
         },
-      );
+      });
       await waitForPort('127.0.0.1', XMPP_PORT, 60_000, () => !spawned.hasExited());
       return { pids: () => [spawned.pid], stop: track(() => terminate(spawned)) };
     },

@@ -5,6 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { HERALD_NODE_FLAGS } from '../../../bin/node-flags.mjs';
 
 /** The CPU the server under test runs on (the generator takes the other one). */
 export const SERVER_CPU = process.env.SERVER_CPU ?? '1';
@@ -14,6 +16,18 @@ export interface Spawned {
   readonly pid: number;
   hasExited(): boolean;
   exited(): Promise<void>;
+}
+
+const HERALD_BIN = join(resolve(import.meta.dirname, '..', '..', '..'), 'bin', 'herald.mjs');
+
+/**
+ * Node's arguments for `herald serve --config FILE` as an operator runs it (bin/herald.mjs with
+ * its heap flags, bin/node-flags.mjs), plus HERALD_BENCH_NODE_ARGS, e.g. "--cpu-prof
+ * --cpu-prof-dir=DIR" (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+export function heraldServeArgs(configFile: string): string[] {
+  const extra = (process.env.HERALD_BENCH_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
+  return [...HERALD_NODE_FLAGS, ...extra, HERALD_BIN, 'serve', '--config', configFile];
 }
 
 export function spawnPinned(

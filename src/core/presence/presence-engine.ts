@@ -4,7 +4,8 @@
  * change. Time moves presence too — a publication expires, a vacation ends, a meeting starts —
  * so the engine sets one timer per person at their next boundary, from the injected Clock.
  */
-import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
+import { Deadlines } from '../../kernel/deadlines.js';
 import type { UserId } from '../ports.js';
 import { type ComposedPresence, compose } from './compose.js';
 import type { PresenceSource } from './presence-source.js';
@@ -51,13 +52,15 @@ export class PresenceEngine {
   readonly #clock: Clock;
   readonly #sources = new Map<UserId, PresenceSource[]>();
   readonly #composed = new Map<UserId, ComposedPresence>();
-  readonly #timers = new Map<UserId, TimerHandle>();
+  /** Each user's next recomposition (a source's expiry, a meeting's edge), on one timer. */
+  readonly #boundaries: Deadlines<UserId>;
   readonly #listeners: PresenceChangedListener[] = [];
   readonly #onListenerError: (error: unknown) => void;
 
   constructor(options: { clock: Clock; onListenerError?: (error: unknown) => void }) {
     this.#clock = options.clock;
     this.#onListenerError = options.onListenerError ?? (() => {});
+    this.#boundaries = new Deadlines(options.clock, (userId) => this.#recompose(userId));
   }
 
   onChanged(listener: PresenceChangedListener): () => void {
@@ -96,8 +99,7 @@ export class PresenceEngine {
   }
 
   close(): void {
-    for (const timer of this.#timers.values()) timer.cancel();
-    this.#timers.clear();
+    this.#boundaries.clear();
   }
 
   #recompose(userId: UserId): void {
@@ -119,16 +121,8 @@ export class PresenceEngine {
   }
 
   #schedule(userId: UserId, sources: readonly PresenceSource[], now: number): void {
-    this.#timers.get(userId)?.cancel();
-    this.#timers.delete(userId);
     const at = nextBoundary(sources, now);
-    if (at === null) return;
-    this.#timers.set(
-      userId,
-      this.#clock.setTimeout(() => {
-        this.#timers.delete(userId);
-        this.#recompose(userId);
-      }, at - now),
-    );
+    if (at === null) this.#boundaries.delete(userId);
+    else this.#boundaries.set(userId, at);
   }
 }

@@ -9,10 +9,12 @@
  * https://www.rfc-editor.org/rfc/rfc6665#section-4.2
  */
 import type { UserId, UserRecord } from '../../core/ports.js';
-import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
+import { Deadlines } from '../../kernel/deadlines.js';
 import { HeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
 import type { Logger } from '../../kernel/log.js';
+import { ownString } from '../../kernel/own-string.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import { flowOf } from '../registrar/registrar.js';
 import type { SipRequestContext, SipStack } from '../sip-stack.js';
@@ -24,8 +26,11 @@ import {
   event,
   expires,
   formatNameAddr,
+  formatUri,
   fromHeader,
   type NameAddr,
+  parseNameAddr,
+  parseUri,
   recordRoutes,
   type SipHeader,
   SipHeaders,
@@ -42,7 +47,12 @@ import {
   subscriptionStateValue,
   transition,
 } from './rfc6665-subscription.js';
-import { NotifyQueue, type NotifyRequest, SendWindow } from './rfc6665-subscription-notify-queue.js';
+import {
+  type NotifyChannel,
+  NotifyQueue,
+  type NotifyRequest,
+  SendWindow,
+} from './rfc6665-subscription-notify-queue.js';
 
 /** One subscription as a package sees it. */
 export interface Subscription {
@@ -115,15 +125,23 @@ export interface EventServerOptions {
  */
 export const DEFAULT_UDP_NOTIFIES_IN_FLIGHT = 64;
 
+/**
+ * A subscription dialog's state (RFC 3261 §12.1.1), kept as the text the NOTIFYs carry: a server
+ * holds tens of thousands of these, and parsed name-addrs, URIs and slices of the SUBSCRIBE (which
+ * would keep the whole request alive) took ~2 KB each; these strings are copies (ownString).
+ */
 interface Dialog {
   readonly callId: string;
   readonly localTag: string;
   readonly remoteTag: string;
-  /** §12.1.1: the subscriber's From (our To) and our From (its To). */
-  readonly remote: NameAddr;
-  readonly local: NameAddr;
-  remoteTarget: Uri;
-  readonly routeSet: readonly NameAddr[];
+  /** Our From without its tag: the SUBSCRIBE's To (§12.1.1). */
+  readonly local: string;
+  /** Our To without its tag: the subscriber's From. */
+  readonly remote: string;
+  /** The subscriber's Contact URI (a refresh may move it, §4.1.2.1). */
+  remoteTarget: string;
+  /** The Record-Route values in order, as received; usually none. */
+  readonly routeSet: readonly string[];
   localSeq: number;
   remoteSeq: number;
 }
@@ -136,10 +154,14 @@ interface Entry {
   readonly dialog: Dialog;
   readonly source: string;
   flow: Flow | undefined;
-  timer: TimerHandle | undefined;
-  /** NOTIFYs go out one at a time (CSeq order), changes meanwhile coalesced into one. */
-  readonly notifies: NotifyQueue;
+  /** NOTIFYs go out one at a time (CSeq order), changes meanwhile coalesced into one; made at the first. */
+  notifies: NotifyQueue<Entry> | undefined;
 }
+
+const NO_ROUTES: readonly string[] = Object.freeze([]);
+
+/** A name-addr without its parameters (the tag is added per message), as a copy. */
+const withoutParams = (nameAddr: NameAddr) => ownString(formatNameAddr({ ...nameAddr, params: [] }));
 
 const TRANSPORTS: readonly TransportName[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
 
@@ -154,11 +176,25 @@ export class EventServer {
   readonly #perUser = new Map<UserId, number>();
   readonly #perSource = new Map<string, number>();
   readonly #udpWindow: SendWindow;
+  /** Each subscription's expiry, on one timer. */
+  readonly #expiries: Deadlines<Entry>;
+  /** How every subscription's NOTIFYs are sent (one object for all: NotifyQueue takes the entry). */
+  readonly #notifyChannel: NotifyChannel<Entry>;
   #closed = false;
 
   constructor(options: EventServerOptions) {
     this.#o = options;
     this.#udpWindow = new SendWindow(options.maxUdpNotifiesInFlight ?? DEFAULT_UDP_NOTIFIES_IN_FLIGHT);
+    this.#expiries = new Deadlines(options.clock, (entry) =>
+      this.#apply(entry, { kind: 'expired', now: this.#o.clock.now() }),
+    );
+    this.#notifyChannel = {
+      send: (entry, request) => this.#sendNotify(entry, request),
+      onError: (entry, error) =>
+        this.#o.log.warn({ err: error, event: entry.sub.event }, 'SIP NOTIFY failed'),
+      // Over UDP (or a flow not yet known) a NOTIFY first waits for a place in the window.
+      gate: (entry) => (entry.flow?.isReliable ? Promise.resolve(() => {}) : this.#udpWindow.acquire()),
+    };
   }
 
   /** Adds an event package; a second one for the same event fails at start. */
@@ -214,7 +250,7 @@ export class EventServer {
 
   close(): void {
     this.#closed = true;
-    for (const entry of this.#entries.values()) entry.timer?.cancel();
+    this.#expiries.clear();
     this.#entries.clear();
     this.#byOwner.clear();
   }
@@ -284,15 +320,16 @@ export class EventServer {
 
     const from = fromHeader(request);
     const localTag = this.#o.ids.next();
+    const routes = recordRoutes(request);
     const dialog: Dialog = {
-      callId: callId(request),
+      callId: ownString(callId(request)),
       localTag,
-      remoteTag: from.tag ?? '',
-      remote: from,
-      local: to,
-      remoteTarget: (contact.contacts[0] as NameAddr).uri,
+      remoteTag: ownString(from.tag ?? ''),
+      remote: withoutParams(from),
+      local: withoutParams(to),
+      remoteTarget: ownString(formatUri((contact.contacts[0] as NameAddr).uri)),
       // RFC 3261 §12.1.1: the UAS's route set is the Record-Route values in order.
-      routeSet: recordRoutes(request),
+      routeSet: routes.length === 0 ? NO_ROUTES : routes.map((route) => ownString(formatNameAddr(route))),
       localSeq: 0,
       remoteSeq: cseq(request).seq,
     };
@@ -303,23 +340,17 @@ export class EventServer {
         id,
         event: pkg.event,
         owner,
-        ownerAddress: `${owner.username}@${this.#o.domain}`,
+        ownerAddress: ownString(`${owner.username}@${this.#o.domain}`),
         watcher,
-        watcherAddress: `${watcher.username}@${this.#o.domain}`,
+        watcherAddress: ownString(`${watcher.username}@${this.#o.domain}`),
         notifyCount: 0,
         phase: 'pending',
       },
       state: startSubscription(seconds, now),
       dialog,
-      source,
+      source: ownString(source),
       flow,
-      timer: undefined,
-      notifies: new NotifyQueue(
-        (request) => this.#sendNotify(entry, request),
-        (error: unknown) => this.#o.log.warn({ err: error, event: pkg.event }, 'SIP NOTIFY failed'),
-        // Over UDP (or a flow not yet known) a NOTIFY first waits for a place in the window.
-        () => (entry.flow?.isReliable ? Promise.resolve(() => {}) : this.#udpWindow.acquire()),
-      ),
+      notifies: undefined,
     };
     // §4.2.1.1: 200 with the granted Expires (202 is deprecated by RFC 6665).
     respond(
@@ -372,8 +403,10 @@ export class EventServer {
     entry.dialog.remoteSeq = seq;
     if (flow) entry.flow = flow;
     const target = contacts(request);
-    if (target?.kind === 'addresses' && target.contacts[0])
-      entry.dialog.remoteTarget = target.contacts[0].uri;
+    if (target?.kind === 'addresses' && target.contacts[0]) {
+      const moved = formatUri(target.contacts[0].uri);
+      if (moved !== entry.dialog.remoteTarget) entry.dialog.remoteTarget = ownString(moved);
+    }
     const decision = negotiateExpires(requested, this.#o.policy);
     if (decision.kind === 'too-brief')
       return respond(423, 'Interval Too Brief', [
@@ -402,16 +435,11 @@ export class EventServer {
   }
 
   #arm(entry: Entry): void {
-    entry.timer?.cancel();
-    const delay = Math.max(0, entry.state.expiresAt - this.#o.clock.now());
-    entry.timer = this.#o.clock.setTimeout(
-      () => this.#apply(entry, { kind: 'expired', now: this.#o.clock.now() }),
-      delay,
-    );
+    this.#expiries.set(entry, entry.state.expiresAt);
   }
 
   #forget(entry: Entry): void {
-    entry.timer?.cancel();
+    this.#expiries.delete(entry);
     if (this.#entries.get(entry.sub.id) !== entry) return;
     this.#entries.delete(entry.sub.id);
     const watchers = this.#byOwner.get(entry.sub.owner.id);
@@ -436,6 +464,7 @@ export class EventServer {
    * (undefined: the full state); coalesced with the next ones while one is in flight.
    */
   #notify(entry: Entry, withBody = entry.state.phase === 'active', change?: unknown): void {
+    entry.notifies ??= new NotifyQueue(this.#notifyChannel, entry);
     entry.notifies.push({
       snapshot: entry.state,
       withBody,
@@ -447,7 +476,9 @@ export class EventServer {
     if (this.#closed) return;
     const pkg = this.#packages.get(entry.sub.event);
     const flow = await this.#flowTo(entry);
-    if (!flow) {
+    // The remote target was formatted from a parsed URI, so it parses again.
+    const target = parseUri(entry.dialog.remoteTarget);
+    if (!flow || !target.ok) {
       this.#o.log.info({ event: entry.sub.event }, 'subscriber unreachable; subscription ended');
       if (snapshot.phase !== 'terminated') this.#apply(entry, { kind: 'notify-failed' });
       return;
@@ -457,6 +488,7 @@ export class EventServer {
     entry.sub.notifyCount += 1;
     const request = this.#notifyRequest(
       entry,
+      target.value,
       snapshot,
       flow,
       pkg && body !== null ? { type: pkg.contentType, body } : null,
@@ -482,7 +514,13 @@ export class EventServer {
 
   async #flowTo(entry: Entry): Promise<Flow | undefined> {
     if (entry.flow?.isOpen) return entry.flow;
-    const target = entry.dialog.routeSet[0]?.uri ?? entry.dialog.remoteTarget;
+    const firstHop = entry.dialog.routeSet[0];
+    const parsed =
+      firstHop === undefined
+        ? parseUri(entry.dialog.remoteTarget)
+        : parseNameAddr(firstHop, { allowAddrSpec: false });
+    if (!parsed.ok) return undefined;
+    const target = 'uri' in parsed.value ? parsed.value.uri : parsed.value;
     if (target.kind !== 'sip') return undefined;
     const name = target.params.find((p) => p.name.toLowerCase() === 'transport')?.value?.toLowerCase();
     const transport = TRANSPORTS.find((t) => t === name) ?? (target.scheme === 'sips' ? 'tls' : 'udp');
@@ -506,6 +544,7 @@ export class EventServer {
 
   #notifyRequest(
     entry: Entry,
+    uri: Uri,
     snapshot: SubscriptionSnapshot,
     flow: Flow,
     body: { type: string; body: string } | null,
@@ -521,11 +560,11 @@ export class EventServer {
       },
       { name: 'Max-Forwards', value: '70' },
       // RFC 3261 §12.2.1.1: From is our side of the dialog (with our tag), To the subscriber's.
-      { name: 'From', value: `${formatNameAddr({ ...dialog.local, params: [] })};tag=${dialog.localTag}` },
-      { name: 'To', value: `${formatNameAddr({ ...dialog.remote, params: [] })};tag=${dialog.remoteTag}` },
+      { name: 'From', value: `${dialog.local};tag=${dialog.localTag}` },
+      { name: 'To', value: `${dialog.remote};tag=${dialog.remoteTag}` },
       { name: 'Call-ID', value: dialog.callId },
       { name: 'CSeq', value: `${dialog.localSeq} NOTIFY` },
-      ...dialog.routeSet.map((route) => ({ name: 'Route', value: formatNameAddr(route) })),
+      ...dialog.routeSet.map((route) => ({ name: 'Route', value: route })),
       { name: 'Contact', value: this.#contactValue(flow) },
       // §8.2.1: the Event of the SUBSCRIBE; §8.2.3 the state with the time left.
       { name: 'Event', value: entry.sub.event },
@@ -538,7 +577,7 @@ export class EventServer {
     return {
       kind: 'request',
       method: 'NOTIFY',
-      uri: dialog.remoteTarget,
+      uri,
       headers: new SipHeaders(headers),
       body: payload,
     };

@@ -8,7 +8,8 @@
 import type { UserId } from '../../core/ports.js';
 import type { PresenceService } from '../../core/presence/presence-service.js';
 import type { ClientAvailability, PresenceSource } from '../../core/presence/presence-source.js';
-import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
+import { Deadlines } from '../../kernel/deadlines.js';
 import type { IdSource } from '../../kernel/ids.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import { flowOf } from '../registrar/registrar.js';
@@ -25,7 +26,6 @@ interface Publication {
   readonly sourceId: string;
   etag: string;
   expiresAt: number;
-  timer: TimerHandle | undefined;
   /** What the PresenceService holds for it (null: published closed). */
   source: ClientSource | null;
   /**
@@ -64,9 +64,14 @@ export class PublishHandler {
   readonly #perUser = new Map<UserId, number>();
   /** Publications by owner and origin (see Publication.origin), for the restart rule below. */
   readonly #byOrigin = new Map<string, Publication>();
+  /** Each publication's expiry (§6 step 7), on one timer. */
+  readonly #expiries: Deadlines<Publication>;
 
   constructor(options: PublishHandlerOptions) {
     this.#o = options;
+    this.#expiries = new Deadlines(options.clock, (publication) => {
+      if (this.#byEtag.get(publication.etag) === publication) this.#drop(publication);
+    });
   }
 
   get size(): number {
@@ -79,7 +84,7 @@ export class PublishHandler {
   }
 
   close(): void {
-    for (const publication of this.#byEtag.values()) publication.timer?.cancel();
+    this.#expiries.clear();
     this.#byEtag.clear();
     this.#byOrigin.clear();
   }
@@ -175,7 +180,6 @@ export class PublishHandler {
       sourceId: etag,
       etag,
       expiresAt,
-      timer: undefined,
       source: null,
       origin,
     };
@@ -187,10 +191,7 @@ export class PublishHandler {
     publication.etag = etag;
     publication.expiresAt = expiresAt;
     this.#byEtag.set(etag, publication);
-    publication.timer?.cancel();
-    publication.timer = this.#o.clock.setTimeout(() => {
-      if (this.#byEtag.get(publication.etag) === publication) this.#drop(publication);
-    }, decision.seconds * 1000);
+    this.#expiries.set(publication, now + decision.seconds * 1000);
     if (doc) {
       // §6 step 5: a modification replaces the state; a closed document is an offline client.
       publication.source = isOpen(doc)
@@ -225,7 +226,7 @@ export class PublishHandler {
 
   /** Forgets a publication; `tell` false when a new one of the same user follows at once. */
   #drop(publication: Publication, tell = true): void {
-    publication.timer?.cancel();
+    this.#expiries.delete(publication);
     this.#byEtag.delete(publication.etag);
     if (this.#byOrigin.get(publication.origin) === publication) this.#byOrigin.delete(publication.origin);
     const left = (this.#perUser.get(publication.ownerId) ?? 1) - 1;

@@ -16,12 +16,15 @@ function harness() {
   const finish: Array<(error?: Error) => void> = [];
   const errors: unknown[] = [];
   const queue = new NotifyQueue(
-    (request) =>
-      new Promise<void>((resolve, reject) => {
-        sent.push(request);
-        finish.push((error) => (error ? reject(error) : resolve()));
-      }),
-    (error) => errors.push(error),
+    {
+      send: (_subscription: string, request) =>
+        new Promise<void>((resolve, reject) => {
+          sent.push(request);
+          finish.push((error) => (error ? reject(error) : resolve()));
+        }),
+      onError: (_subscription, error) => errors.push(error),
+    },
+    'the subscription',
   );
   const pending = startSubscription(3600, clock.now());
   const active = transition(pending, { kind: 'authorized', decision: 'active' }).next;
@@ -154,11 +157,14 @@ describe('UDP NOTIFY window (answers in flight bounded server-wide)', () => {
       decision: 'active',
     }).next;
     const queue = new NotifyQueue(
-      async (request) => {
-        sent.push(request);
+      {
+        send: async (_subscription: string, request) => {
+          sent.push(request);
+        },
+        onError: () => {},
+        gate: () => window.acquire(),
       },
-      () => {},
-      () => window.acquire(),
+      'the subscription',
     );
     for (const change of ['a', 'b', 'c']) queue.push({ snapshot: active, withBody: true, changes: [change] });
     await settle();

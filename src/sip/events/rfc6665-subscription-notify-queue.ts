@@ -43,31 +43,34 @@ export function coalesceNotify(pending: NotifyRequest, later: NotifyRequest): No
   };
 }
 
-/** Waits until a NOTIFY may go out; resolves with the function that frees its place (SendWindow). */
-export type NotifyGate = () => Promise<() => void>;
+/**
+ * How the NOTIFYs of many subscriptions are sent: one object for all of them (a server holds tens
+ * of thousands of queues; closures per queue cost ~300 bytes each), told which subscription.
+ */
+export interface NotifyChannel<S> {
+  /**
+   * Sends one NOTIFY and settles when its transaction is over (any final response, a timeout or
+   * a transport failure); a rejection goes to `onError` and the next one is sent.
+   */
+  send(subscription: S, request: NotifyRequest): Promise<void>;
+  onError(subscription: S, error: unknown): void;
+  /**
+   * With a gate, each NOTIFY first waits for a place, and only then is the pending one taken:
+   * what changes while it waits coalesces into it.
+   */
+  gate?(subscription: S): Promise<() => void>;
+}
 
-export class NotifyQueue {
-  readonly #send: (request: NotifyRequest) => Promise<void>;
-  readonly #onError: (error: unknown) => void;
-  readonly #gate: NotifyGate | undefined;
+export class NotifyQueue<S> {
+  readonly #channel: NotifyChannel<S>;
+  readonly #subscription: S;
   #pending: NotifyRequest | undefined;
   #inFlight = false;
   #ended = false;
 
-  /**
-   * `send` sends one NOTIFY and settles when its transaction is over (any final response, a
-   * timeout or a transport failure); a rejection goes to `onError` and the next one is sent.
-   * With `gate`, each NOTIFY first waits for a place, and only then is the pending one taken:
-   * what changes while it waits coalesces into it.
-   */
-  constructor(
-    send: (request: NotifyRequest) => Promise<void>,
-    onError: (error: unknown) => void,
-    gate?: NotifyGate,
-  ) {
-    this.#send = send;
-    this.#onError = onError;
-    this.#gate = gate;
+  constructor(channel: NotifyChannel<S>, subscription: S) {
+    this.#channel = channel;
+    this.#subscription = subscription;
   }
 
   /** Whether a NOTIFY is being sent now (or waits at the gate). */
@@ -95,17 +98,17 @@ export class NotifyQueue {
     while (this.#pending) {
       let release = () => {};
       try {
-        if (this.#gate) release = await this.#gate();
+        if (this.#channel.gate) release = await this.#channel.gate(this.#subscription);
       } catch (error) {
-        this.#onError(error);
+        this.#channel.onError(this.#subscription, error);
       }
       const next = this.#pending;
       this.#pending = undefined;
       if (next.snapshot.phase === 'terminated') this.#ended = true;
       try {
-        await this.#send(next);
+        await this.#channel.send(this.#subscription, next);
       } catch (error) {
-        this.#onError(error);
+        this.#channel.onError(this.#subscription, error);
       } finally {
         release();
       }

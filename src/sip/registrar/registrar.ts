@@ -13,8 +13,10 @@ import type {
   UserId,
   UserRecord,
 } from '../../core/ports.js';
-import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
+import { Deadlines } from '../../kernel/deadlines.js';
 import type { Logger } from '../../kernel/log.js';
+import { ownStringOrNull } from '../../kernel/own-string.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import type { SipRequestContext } from '../sip-stack.js';
 import type { Flow } from '../transport/index.js';
@@ -51,11 +53,13 @@ export function flowOf(context: SipRequestContext): Flow | undefined {
 
 export class Registrar {
   readonly #o: RegistrarOptions;
-  readonly #expiryTimers = new Map<UserId, TimerHandle>();
+  /** Each user's next binding expiry (one timer for all: kernel/deadlines.ts). */
+  readonly #expiries: Deadlines<UserId>;
   readonly #listeners = new Set<RegisteredListener>();
 
   constructor(options: RegistrarOptions) {
     this.#o = options;
+    this.#expiries = new Deadlines(options.clock, (userId) => void this.#expire(userId));
   }
 
   /** Told after each successful REGISTER that left the user with live bindings. */
@@ -130,15 +134,21 @@ export class Registrar {
       const old = byContact.get(binding.contact);
       const asked = requested.get(binding.contact);
       if (old && !asked) return old;
+      // The binding outlives the request: its strings are copies (ownString), or the old
+      // binding's when a refresh repeats them, so that it keeps no parsed message alive.
+      const keep = <T extends string | null>(value: T, before: T | undefined): T =>
+        before !== undefined && before === value ? before : ownStringOrNull(value);
       return {
         userId: user.id,
         ...binding,
+        contact: keep(binding.contact, old?.contact),
+        callId: keep(binding.callId, old?.callId),
         // Requests to this binding go back on the flow it registered over (RFC 5626 §5.3 in spirit).
-        flowId: flow?.id ?? null,
+        flowId: keep(flow?.id ?? null, old?.flowId),
         transport: flow?.transport ?? 'udp',
-        instanceId: asked?.instanceId ?? null,
+        instanceId: keep(asked?.instanceId ?? null, old?.instanceId),
         regId: asked?.regId ?? null,
-        userAgent: registration.userAgent,
+        userAgent: keep(registration.userAgent, old?.userAgent),
         updatedAt: now,
       };
     });
@@ -172,8 +182,7 @@ export class Registrar {
   }
 
   close(): void {
-    for (const timer of this.#expiryTimers.values()) timer.cancel();
-    this.#expiryTimers.clear();
+    this.#expiries.clear();
   }
 
   /** The user's SIP endpoints become exactly their live bindings; then wait for the next expiry. */
@@ -190,24 +199,21 @@ export class Registrar {
   }
 
   #scheduleExpiry(user: UserRecord, bindings: readonly SipBindingRecord[]): void {
-    this.#expiryTimers.get(user.id)?.cancel();
-    this.#expiryTimers.delete(user.id);
     const now = this.#o.clock.now();
-    const live = bindings.filter((b) => b.expiresAt > now);
-    if (live.length === 0) return;
-    const next = Math.min(...live.map((b) => b.expiresAt));
-    const timer = this.#o.clock.setTimeout(() => {
-      this.#expiryTimers.delete(user.id);
-      void this.#expire(user);
-    }, next - now);
-    this.#expiryTimers.set(user.id, timer);
+    let next = Number.POSITIVE_INFINITY;
+    for (const binding of bindings)
+      if (binding.expiresAt > now && binding.expiresAt < next) next = binding.expiresAt;
+    if (next === Number.POSITIVE_INFINITY) this.#expiries.delete(user.id);
+    else this.#expiries.set(user.id, next);
   }
 
-  async #expire(user: UserRecord): Promise<void> {
+  async #expire(userId: UserId): Promise<void> {
     try {
-      await this.#syncEndpoints(user, this.#o.location.liveOf(user.id, this.#o.clock.now()));
+      const user = await this.#o.accounts.findUserById(userId);
+      // A removed user's bindings and endpoints went with forgetUser.
+      if (user) await this.#syncEndpoints(user, this.#o.location.liveOf(userId, this.#o.clock.now()));
     } catch (error) {
-      this.#o.log.error({ err: error, user: user.username }, 'SIP binding expiry failed');
+      this.#o.log.error({ err: error, userId }, 'SIP binding expiry failed');
     }
   }
 }

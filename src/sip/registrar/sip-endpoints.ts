@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Endpoint, SipBindingRecord, UserRecord } from '../../core/ports.js';
+import { ownString } from '../../kernel/own-string.js';
 
 /** Stable per contact: the same binding refreshed keeps its endpoint. */
 export function bindingResource(contact: string): string {
@@ -12,10 +13,11 @@ export function bindingResource(contact: string): string {
 
 /** The endpoint of one binding; the `sip:` prefix keeps its id apart from every full JID. */
 export function sipEndpoint(user: UserRecord, domain: string, binding: SipBindingRecord): Endpoint {
-  const address = `${user.username}@${domain}`;
+  // Copies (ownString): the session registry, presence and routing keep these for the binding's life.
+  const address = ownString(`${user.username}@${domain}`);
   const resource = bindingResource(binding.contact);
   return {
-    id: `sip:${address}/${resource}`,
+    id: ownString(`sip:${address}/${resource}`),
     userId: user.id,
     address,
     protocol: 'sip',

@@ -3,7 +3,14 @@
  * 300-699 final response, hop by hop (the ACK for a 2xx is the TU's, §13.2.2.4).
  * https://www.rfc-editor.org/rfc/rfc3261#section-17.1.1.3
  */
-import { cseq, type SipHeader, SipHeaders, type SipRequest, type SipResponse } from '../wire/index.js';
+import {
+  cseq,
+  EMPTY_BODY,
+  type SipHeader,
+  SipHeaders,
+  type SipRequest,
+  type SipResponse,
+} from '../wire/index.js';
 
 export function buildAckForNon2xx(invite: SipRequest, response: SipResponse): SipRequest {
   const [topVia] = invite.headers.values('Via');
@@ -27,6 +34,6 @@ export function buildAckForNon2xx(invite: SipRequest, response: SipResponse): Si
     method: 'ACK',
     uri: invite.uri,
     headers: new SipHeaders(headers),
-    body: Buffer.alloc(0),
+    body: EMPTY_BODY,
   };
 }

@@ -3,7 +3,7 @@
  * hop by hop in its own non-INVITE client transaction with the INVITE's branch.
  * https://www.rfc-editor.org/rfc/rfc3261#section-9.1
  */
-import { cseq, type SipHeader, SipHeaders, type SipRequest } from '../wire/index.js';
+import { cseq, EMPTY_BODY, type SipHeader, SipHeaders, type SipRequest } from '../wire/index.js';
 
 export function buildCancel(invite: SipRequest): SipRequest {
   const [topVia] = invite.headers.values('Via');
@@ -26,6 +26,6 @@ export function buildCancel(invite: SipRequest): SipRequest {
     method: 'CANCEL',
     uri: invite.uri,
     headers: new SipHeaders(headers),
-    body: Buffer.alloc(0),
+    body: EMPTY_BODY,
   };
 }

@@ -8,6 +8,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/log.js';
+import { ownString } from '../../kernel/own-string.js';
 import { type ParseLimits, parseMessage, type SipMessage, serializeMessage } from '../wire/index.js';
 import { responseDestination } from './rfc3261-response-destination.js';
 import { plainAddress } from './rfc3581-received-rport.js';
@@ -53,15 +54,20 @@ class UdpFlow implements Flow {
   readonly transport = 'udp' as const;
   readonly isReliable = false;
   readonly isSecure = false;
-  readonly id: FlowId;
   readonly #owner: UdpTransport;
+  /** Made when first asked (one flow per datagram; most are never asked their id). */
+  #id: FlowId | undefined;
 
   constructor(
     owner: UdpTransport,
     readonly remote: FlowAddress,
   ) {
     this.#owner = owner;
-    this.id = udpFlowId(remote);
+  }
+
+  get id(): FlowId {
+    if (this.#id === undefined) this.#id = ownString(udpFlowId(this.remote)) as FlowId;
+    return this.#id;
   }
 
   get local(): FlowAddress {

@@ -11,6 +11,7 @@ import { parseStartLine, type StartLine } from './rfc3261-start-line.js';
 import { SipHeaders } from './sip-headers.js';
 import {
   DEFAULT_PARSE_LIMITS,
+  EMPTY_BODY,
   type MessageParseFailure,
   type MessageParseResult,
   type ParseFailureReason,
@@ -76,14 +77,14 @@ function bodyOf(
     // §18.3: Content-Length MUST be used on stream transports; on UDP the body runs to the datagram's end.
     if (options.transport === 'stream') return failure(head, 'malformed', 'missing Content-Length');
     if (available > limits.maxBodySize) return failure(head, 'too-large', 'body too large', 'body-size');
-    return Buffer.from(bytes.subarray(bodyStart));
+    return available === 0 ? EMPTY_BODY : Buffer.from(bytes.subarray(bodyStart));
   }
   const length = parseContentLength(lengthText);
   if (!length.ok) return failure(head, 'malformed', length.error);
   if (length.value > limits.maxBodySize) return failure(head, 'too-large', 'body too large', 'body-size');
   // §18.3: a datagram ending before the body does is an error; octets after the body are discarded.
   if (length.value > available) return failure(head, 'malformed', 'body shorter than Content-Length');
-  return Buffer.from(bytes.subarray(bodyStart, bodyStart + length.value));
+  return length.value === 0 ? EMPTY_BODY : Buffer.from(bytes.subarray(bodyStart, bodyStart + length.value));
 }
 
 function toMessage(start: StartLine, headers: SipHeaders, body: Buffer): SipMessage {

@@ -7,7 +7,7 @@ import { defaultReasonPhrase } from './reason-phrases.js';
 import { isToken } from './rfc3261-chars.js';
 import { parseAddressHeader } from './rfc3261-contact.js';
 import { type SipHeader, SipHeaders } from './sip-headers.js';
-import type { PartialRequest, SipRequest, SipResponse } from './sip-message.js';
+import { EMPTY_BODY, type PartialRequest, type SipRequest, type SipResponse } from './sip-message.js';
 import { SipWireBug } from './sip-wire-bug.js';
 
 export interface ResponseOptions {
@@ -56,6 +56,6 @@ export function createResponse(
     status,
     reason: reason ?? defaultReasonPhrase(status),
     headers: new SipHeaders([...copied, ...extra, { name: 'Content-Length', value: '0' }]),
-    body: Buffer.alloc(0),
+    body: EMPTY_BODY,
   };
 }

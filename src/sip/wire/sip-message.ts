@@ -25,6 +25,12 @@ export interface SipResponse {
 /** Only SIP/2.0 is represented: any other version is refused at parse time (RFC 3261 §7.1). */
 export type SipMessage = SipRequest | SipResponse;
 
+/**
+ * The body of every message without one: a zero-length Buffer holds no bytes to change, and one
+ * per message cost ~180 bytes (most SIP messages have no body).
+ */
+export const EMPTY_BODY: Buffer = Buffer.alloc(0);
+
 /** What a failed parse kept of a request, enough to answer it (RFC 3261 §8.2.6: Via, From, To, Call-ID, CSeq). */
 export interface PartialRequest {
   readonly kind: 'partial-request';
