@@ -13,9 +13,12 @@ export interface HeraldProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** The built `herald` command as a separate process, the way a user runs it. */
+/**
+ * The built `herald` command as a separate process, the way a user runs it: the executable itself,
+ * so that its #! line's Node flags apply (bin/node-flags.mjs).
+ */
 export function spawnHerald(args: string[], env: Record<string, string>): HeraldProcess {
-  const child = spawn(process.execPath, [HERALD_BIN, ...args], {
+  const child = spawn(HERALD_BIN, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
