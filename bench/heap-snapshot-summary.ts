@@ -28,18 +28,28 @@ interface Snapshot {
   strings: string[];
 }
 
-/** Prints one retainer chain for each of the first `samples` nodes named `text`. */
-function retainers(snap: Snapshot, text: string, samples: number): void {
+/** Where a snapshot's node and edge fields are (the layout is in its meta). */
+function layoutOf(snap: Snapshot) {
   const fields = snap.snapshot.meta.node_fields;
   const width = fields.length;
-  const nodeTypes = snap.snapshot.meta.node_types[0];
-  const edgeTypes = snap.snapshot.meta.edge_types[0];
-  const edgeWidth = snap.snapshot.meta.edge_fields.length;
-  const typeAt = fields.indexOf('type');
-  const nameAt = fields.indexOf('name');
-  const countAt = fields.indexOf('edge_count');
-  const nodeCount = snap.nodes.length / width;
-  const field = (node: number, at: number) => snap.nodes[node * width + at] ?? 0;
+  return {
+    width,
+    nodeTypes: snap.snapshot.meta.node_types[0],
+    edgeTypes: snap.snapshot.meta.edge_types[0],
+    edgeWidth: snap.snapshot.meta.edge_fields.length,
+    typeAt: fields.indexOf('type'),
+    nameAt: fields.indexOf('name'),
+    countAt: fields.indexOf('edge_count'),
+    sizeAt: fields.indexOf('self_size'),
+    nodeCount: snap.nodes.length / width,
+    field: (node: number, at: number) => snap.nodes[node * width + at] ?? 0,
+  };
+}
+
+/** Prints one retainer chain for each of the first `samples` nodes named `text`. */
+function retainers(snap: Snapshot, text: string, samples: number): void {
+  const { width, nodeTypes, edgeTypes, edgeWidth, typeAt, nameAt, countAt, nodeCount, field } =
+    layoutOf(snap);
   const label = (node: number) =>
     `${nodeTypes[field(node, typeAt)]} ${(snap.strings[field(node, nameAt)] ?? '').slice(0, 50).replace(/\s+/g, ' ')}`;
   // The first retainer of each node over a strong edge (not weak, not shortcut).
@@ -80,17 +90,8 @@ function retainers(snap: Snapshot, text: string, samples: number): void {
 
 /** The objects with the largest breadth-first subtrees (see the header). */
 function holders(snap: Snapshot, count: number): void {
-  const fields = snap.snapshot.meta.node_fields;
-  const width = fields.length;
-  const nodeTypes = snap.snapshot.meta.node_types[0];
-  const edgeTypes = snap.snapshot.meta.edge_types[0];
-  const edgeWidth = snap.snapshot.meta.edge_fields.length;
-  const typeAt = fields.indexOf('type');
-  const nameAt = fields.indexOf('name');
-  const countAt = fields.indexOf('edge_count');
-  const sizeAt = fields.indexOf('self_size');
-  const nodeCount = snap.nodes.length / width;
-  const field = (node: number, at: number) => snap.nodes[node * width + at] ?? 0;
+  const { width, nodeTypes, edgeTypes, edgeWidth, typeAt, nameAt, countAt, sizeAt, nodeCount, field } =
+    layoutOf(snap);
   const firstEdge = new Uint32Array(nodeCount + 1);
   for (let node = 0; node < nodeCount; node++) {
     firstEdge[node + 1] = (firstEdge[node] ?? 0) + field(node, countAt) * edgeWidth;
