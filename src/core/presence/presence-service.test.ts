@@ -5,7 +5,7 @@ import { userJid } from '../address/jid.js';
 import { asUserId } from '../ports.js';
 import type { RosterEffect } from '../roster/roster-effects.js';
 import { RosterEffectsRelay } from '../roster/roster-effects-relay.js';
-import { decideWatch, PresenceService, presenceSeenBy } from './presence-service.js';
+import { decideWatch, PresenceService, presenceSeenBy, rosterAnswerOf } from './presence-service.js';
 
 const alice = asUserId('u-alice');
 
@@ -36,20 +36,25 @@ const online = {
 
 describe('watch policy (one roster subscription for XMPP and SIP watchers)', () => {
   it('decides from the roster record and the block list', () => {
-    assert.equal(decideWatch({ isSelf: true, isBlocked: true, item: undefined }), 'self');
+    assert.equal(decideWatch({ isSelf: true, isBlocked: true, roster: 'none' }), 'self');
+    assert.equal(decideWatch({ isSelf: false, isBlocked: true, roster: 'approved' }), 'blocked');
     assert.equal(
-      decideWatch({ isSelf: false, isBlocked: true, item: { subscription: 'both', pendingIn: false } }),
-      'blocked',
-    );
-    assert.equal(
-      decideWatch({ isSelf: false, isBlocked: false, item: { subscription: 'from', pendingIn: false } }),
+      decideWatch({
+        isSelf: false,
+        isBlocked: false,
+        roster: rosterAnswerOf({ subscription: 'from', pendingIn: false }),
+      }),
       'approved',
     );
     assert.equal(
-      decideWatch({ isSelf: false, isBlocked: false, item: { subscription: 'to', pendingIn: true } }),
+      decideWatch({
+        isSelf: false,
+        isBlocked: false,
+        roster: rosterAnswerOf({ subscription: 'to', pendingIn: true }),
+      }),
       'pending',
     );
-    assert.equal(decideWatch({ isSelf: false, isBlocked: false, item: undefined }), 'none');
+    assert.equal(decideWatch({ isSelf: false, isBlocked: false, roster: rosterAnswerOf(undefined) }), 'none');
   });
 
   it('shows the composed presence to approved watchers and offline to the rest', async () => {

@@ -13,9 +13,19 @@ export interface MemorySessionRegistryOptions {
 
 const byId = (a: Endpoint, b: Endpoint): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * A user's endpoints by resource: the endpoint itself while there is one (most users have one
+ * phone or one client), a Map from the second on — a Map each cost ~180 bytes per user
+ * (docs/performance.md, SIP memory).
+ */
+type UserEndpoints = Endpoint | Map<string, Endpoint>;
+
+const endpointAt = (held: UserEndpoints | undefined, resource: string): Endpoint | undefined =>
+  held instanceof Map ? held.get(resource) : held?.resource === resource ? held : undefined;
+
 export class MemorySessionRegistry implements SessionRegistry {
   readonly #endpoints = new Map<string, Endpoint>();
-  readonly #byUser = new Map<UserId, Map<string, Endpoint>>(); // userId → resource → endpoint
+  readonly #byUser = new Map<UserId, UserEndpoints>();
   readonly #listeners = new Set<SessionListener>();
   readonly #onListenerError: (error: unknown) => void;
 
@@ -26,12 +36,21 @@ export class MemorySessionRegistry implements SessionRegistry {
   async add(endpoint: Endpoint): Promise<void> {
     checkEndpoint(endpoint);
     if (this.#endpoints.has(endpoint.id)) throw conflict(`endpoint ${endpoint.id} is registered`, 'id');
-    const resources = this.#byUser.get(endpoint.userId) ?? new Map<string, Endpoint>();
-    if (resources.has(endpoint.resource))
+    const held = this.#byUser.get(endpoint.userId);
+    if (endpointAt(held, endpoint.resource))
       throw conflict(`user ${endpoint.userId} already has resource ${endpoint.resource}`, 'resource');
     const stored = frozenEndpoint(endpoint);
     this.#endpoints.set(stored.id, stored);
-    this.#byUser.set(stored.userId, resources.set(stored.resource, stored));
+    if (held === undefined) this.#byUser.set(stored.userId, stored);
+    else if (held instanceof Map) held.set(stored.resource, stored);
+    else
+      this.#byUser.set(
+        stored.userId,
+        new Map([
+          [held.resource, held],
+          [stored.resource, stored],
+        ]),
+      );
     this.#emit({ kind: 'added', endpoint: stored });
   }
 
@@ -42,7 +61,9 @@ export class MemorySessionRegistry implements SessionRegistry {
     checkSameEndpoint(previous, endpoint);
     const stored = frozenEndpoint(endpoint);
     this.#endpoints.set(stored.id, stored);
-    this.#byUser.get(stored.userId)?.set(stored.resource, stored);
+    const held = this.#byUser.get(stored.userId);
+    if (held instanceof Map) held.set(stored.resource, stored);
+    else this.#byUser.set(stored.userId, stored);
     this.#emit({ kind: 'updated', endpoint: stored, previous });
   }
 
@@ -50,9 +71,11 @@ export class MemorySessionRegistry implements SessionRegistry {
     const endpoint = this.#endpoints.get(id);
     if (!endpoint) return false;
     this.#endpoints.delete(id);
-    const resources = this.#byUser.get(endpoint.userId);
-    resources?.delete(endpoint.resource);
-    if (resources?.size === 0) this.#byUser.delete(endpoint.userId);
+    const held = this.#byUser.get(endpoint.userId);
+    if (held instanceof Map) {
+      held.delete(endpoint.resource);
+      if (held.size === 1) this.#byUser.set(endpoint.userId, held.values().next().value as Endpoint);
+    } else this.#byUser.delete(endpoint.userId);
     this.#emit({ kind: 'removed', endpoint });
     return true;
   }
@@ -62,7 +85,9 @@ export class MemorySessionRegistry implements SessionRegistry {
   }
 
   async endpointsOf(userId: UserId): Promise<Endpoint[]> {
-    return [...(this.#byUser.get(userId)?.values() ?? [])].sort(byId);
+    const held = this.#byUser.get(userId);
+    if (held === undefined) return [];
+    return held instanceof Map ? [...held.values()].sort(byId) : [held];
   }
 
   onChange(listener: SessionListener): () => void {

@@ -65,7 +65,7 @@ describe('SIP digest credentials cached across requests', () => {
       }),
       accounts: store.accounts,
       throttle: { loginRetryAfter: () => 0, loginFailed: () => undefined, loginSucceeded: () => undefined },
-      credentialCache: { ttlMs: 10_000, maxEntries: 100 },
+      credentialCache: { ttlMs: 10_000, maxEntries: 100, clock },
     });
     accounts.onCredentialsChanged((user) => auth.forgetUser(user.id));
     nc = 0;
@@ -137,9 +137,10 @@ describe('DigestCredentialCache', () => {
   });
   const creds = { digestRealm: REALM, ha1Md5: 'a', ha1Sha256: 'b' } as never;
 
-  function counted(maxEntries: number, ttlMs = 1000) {
+  function counted(maxEntries: number, ttlMs = 1000, clock = new FakeClock(0)) {
     const reads: string[] = [];
     const cache = new DigestCredentialCache({
+      clock,
       accounts: {
         findUserByName: async (name) => {
           reads.push(name);
@@ -164,22 +165,42 @@ describe('DigestCredentialCache', () => {
     assert.deepEqual(reads.length, 4, 'expired at ttlMs');
   });
 
-  it('holds at most maxEntries, least recently used out first; ttl 0 keeps nothing', async () => {
+  it('holds at most maxEntries, the oldest out first; ttl 0 keeps nothing', async () => {
     const { cache, reads } = counted(2);
     await cache.lookup('a', 0);
     await cache.lookup('b', 0);
     await cache.lookup('a', 0);
     await cache.lookup('c', 0);
     assert.equal(cache.size, 2);
-    await cache.lookup('a', 0);
-    assert.deepEqual(reads, ['a', 'b', 'c']);
     await cache.lookup('b', 0);
-    assert.deepEqual(reads, ['a', 'b', 'c', 'b']);
+    assert.deepEqual(reads, ['a', 'b', 'c'], 'b and c kept');
+    await cache.lookup('a', 0);
+    assert.deepEqual(reads, ['a', 'b', 'c', 'a'], 'a, read first, went first');
     const off = counted(10, 0);
     await off.cache.lookup('a', 0);
     await off.cache.lookup('a', 0);
     assert.equal(off.cache.size, 0);
     assert.equal(off.reads.length, 2);
+  });
+
+  it('drops entries as they expire, with nobody asking (an idle server keeps none)', async () => {
+    const clock = new FakeClock(0);
+    const { cache, reads } = counted(10, 1000, clock);
+    await cache.lookup('a', clock.now());
+    clock.advance(400);
+    await cache.lookup('b', clock.now());
+    await cache.lookup('a', clock.now()); // a hit does not extend a's lifetime
+    assert.equal(cache.size, 2);
+    clock.advance(600);
+    assert.equal(cache.size, 1, 'a expired at 1000');
+    clock.advance(399);
+    assert.equal(cache.size, 1);
+    clock.advance(1);
+    assert.equal(cache.size, 0, 'b expired at 1400');
+    await cache.lookup('a', clock.now());
+    assert.deepEqual(reads, ['a', 'b', 'a']);
+    clock.advance(1000);
+    assert.equal(cache.size, 0, 'the timer is armed again after the cache emptied');
   });
 
   it('does not keep a lookup that a forget overtook', async () => {
@@ -197,6 +218,7 @@ describe('DigestCredentialCache', () => {
       },
       ttlMs: 1000,
       maxEntries: 10,
+      clock: new FakeClock(0),
     });
     const pending = cache.lookup('alice', 0);
     cache.forget(user('alice').id);
@@ -204,7 +226,13 @@ describe('DigestCredentialCache', () => {
     assert.ok(await pending);
     assert.equal(cache.size, 0);
     assert.throws(
-      () => new DigestCredentialCache({ accounts: {} as never, ttlMs: -1, maxEntries: 1 }),
+      () =>
+        new DigestCredentialCache({
+          accounts: {} as never,
+          ttlMs: -1,
+          maxEntries: 1,
+          clock: new FakeClock(0),
+        }),
       RangeError,
     );
   });

@@ -9,8 +9,14 @@
  * `forget`), and lives at most `ttlMs` otherwise — the bound for a change made by another process
  * (the admin CLI, another node), as AuthService's cache of verified passwords has. Only found
  * users are kept: a name that is not a user is asked of the store every time.
+ *
+ * Entries are kept in the order they were read, which is the order they expire in (one lifetime
+ * for all): a timer on the clock drops each as it expires, so that an idle server does not hold
+ * every user seen in the last busy minutes (10,000 users were 4 MB of heap; docs/performance.md,
+ * SIP memory), and the oldest go first when there are too many.
  */
 import type { AccountStore, StoredCredentials, UserId, UserRecord } from '../../core/ports.js';
+import type { Clock, TimerHandle } from '../../kernel/index.js';
 
 export interface DigestAccount {
   readonly user: UserRecord;
@@ -23,6 +29,8 @@ export interface DigestCredentialCacheOptions {
   readonly ttlMs: number;
   /** Entries kept at most (the least recently used go first). */
   readonly maxEntries: number;
+  /** Runs the timer that drops expired entries. */
+  readonly clock: Clock;
 }
 
 interface Entry {
@@ -32,10 +40,12 @@ interface Entry {
 
 export class DigestCredentialCache {
   readonly #o: DigestCredentialCacheOptions;
-  /** By lower-case username; least recently used first. */
+  /** By lower-case username; the oldest (the first to expire) first. */
   readonly #entries = new Map<string, Entry>();
   /** Bumped by every `forget`: a lookup that raced one is not kept. */
   #generation = 0;
+  /** Due when the oldest entry expires; none while the cache is empty. */
+  #sweep: TimerHandle | undefined;
 
   constructor(options: DigestCredentialCacheOptions) {
     if (!(options.ttlMs >= 0) || !Number.isInteger(options.maxEntries) || options.maxEntries < 1)
@@ -51,11 +61,8 @@ export class DigestCredentialCache {
   async lookup(username: string, now: number): Promise<DigestAccount | undefined> {
     const cached = this.#entries.get(username);
     if (cached) {
+      if (cached.expiresAt > now) return cached.account;
       this.#entries.delete(username);
-      if (cached.expiresAt > now) {
-        this.#entries.set(username, cached);
-        return cached.account;
-      }
     }
     const generation = this.#generation;
     const user = await this.#o.accounts.findUserByName(username);
@@ -78,11 +85,31 @@ export class DigestCredentialCache {
   }
 
   #remember(username: string, account: DigestAccount, now: number): void {
+    this.#entries.delete(username); // to the end: it is the newest now
     this.#entries.set(username, { account, expiresAt: now + this.#o.ttlMs });
     while (this.#entries.size > this.#o.maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
       this.#entries.delete(oldest);
     }
+    this.#armSweep();
+  }
+
+  /** Drops the expired entries from the front, then waits for the next one to expire. */
+  #dropExpired(): void {
+    this.#sweep = undefined;
+    const now = this.#o.clock.now();
+    for (const [name, entry] of this.#entries) {
+      if (entry.expiresAt > now) break;
+      this.#entries.delete(name);
+    }
+    this.#armSweep();
+  }
+
+  #armSweep(): void {
+    if (this.#sweep !== undefined) return;
+    const oldest = this.#entries.values().next().value;
+    if (oldest === undefined) return;
+    this.#sweep = this.#o.clock.setTimeout(() => this.#dropExpired(), oldest.expiresAt - this.#o.clock.now());
   }
 }

@@ -5,6 +5,7 @@
  * to grow (RFC 7616 §3.4.5), tracked in bounded memory.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ownString } from '../../kernel/own-string.js';
 
 export type NonceCheck = 'valid' | 'stale' | 'invalid';
 
@@ -50,8 +51,12 @@ export class DigestNonces {
     const count = Number.parseInt(nc, 16);
     const last = this.#lastNc.get(nonce) ?? 0;
     if (count <= last) return false;
-    this.#lastNc.delete(nonce);
-    this.#lastNc.set(nonce, count);
+    // A copy: the nonce is a slice of the Authorization header, which would stay alive with it.
+    if (last === 0) this.#lastNc.set(ownString(nonce), count);
+    else {
+      this.#lastNc.delete(nonce);
+      this.#lastNc.set(nonce, count);
+    }
     while (this.#lastNc.size > this.#maxTracked) {
       const oldest = this.#lastNc.keys().next().value;
       if (oldest === undefined) break;

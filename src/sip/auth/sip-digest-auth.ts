@@ -11,6 +11,7 @@ import {
   verifyDigestResponse,
 } from '../../core/identity/sip-digest.js';
 import type { AccountStore, UserId, UserRecord } from '../../core/ports.js';
+import { type Clock, systemClock } from '../../kernel/index.js';
 import {
   type DigestCredentials,
   digestCredentials,
@@ -47,7 +48,7 @@ export interface SipDigestAuthOptions {
   /** User-Agent prefixes that get only the MD5 challenge (see `challenges`). */
   readonly md5OnlyUserAgents?: readonly string[];
   /** Users and HA1s kept in memory (DigestCredentialCache); by default none are. */
-  readonly credentialCache?: { readonly ttlMs: number; readonly maxEntries: number };
+  readonly credentialCache?: { readonly ttlMs: number; readonly maxEntries: number; readonly clock: Clock };
 }
 
 /** Challenged algorithms in order of preference (RFC 8760 §2.4: the strongest first). */
@@ -63,7 +64,8 @@ export class SipDigestAuth {
     this.#o = options;
     this.#credentials = new DigestCredentialCache({
       accounts: options.accounts,
-      ...(options.credentialCache ?? { ttlMs: 0, maxEntries: 1 }),
+      // Off, it keeps nothing, so its clock never runs a timer.
+      ...(options.credentialCache ?? { ttlMs: 0, maxEntries: 1, clock: systemClock }),
     });
   }
 

@@ -24,8 +24,8 @@ const isSip = (endpoint: Endpoint): boolean => endpoint.protocol === 'sip';
 
 export class RegistrationPresence {
   readonly #o: RegistrationPresenceOptions;
-  /** The registration sources given to the PresenceService, by user. */
-  readonly #fed = new Map<UserId, Set<string>>();
+  /** The registration sources given to the PresenceService, by user (an array: mostly one). */
+  readonly #fed = new Map<UserId, readonly string[]>();
   /** Per user, recomputations run one after the other (endpointsOf is asynchronous). */
   readonly #queues = new Map<UserId, Promise<void>>();
   #off: (() => void) | undefined;
@@ -66,13 +66,13 @@ export class RegistrationPresence {
     const endpoints = this.#o.hasPublications(userId)
       ? []
       : (await this.#o.sessions.endpointsOf(userId)).filter(isSip);
-    const wanted = new Set(endpoints.map((endpoint) => endpoint.id));
-    const fed = this.#fed.get(userId) ?? new Set<string>();
-    for (const id of fed) if (!wanted.has(id)) this.#o.presence.remove(userId, 'registration', id);
+    const wanted = endpoints.map((endpoint) => endpoint.id);
+    const fed = this.#fed.get(userId) ?? [];
+    for (const id of fed) if (!wanted.includes(id)) this.#o.presence.remove(userId, 'registration', id);
     const now = this.#o.clock.now();
     for (const id of wanted)
-      if (!fed.has(id)) this.#o.presence.update(userId, { kind: 'registration', id, updatedAt: now });
-    if (wanted.size > 0) this.#fed.set(userId, wanted);
+      if (!fed.includes(id)) this.#o.presence.update(userId, { kind: 'registration', id, updatedAt: now });
+    if (wanted.length > 0) this.#fed.set(userId, wanted);
     else this.#fed.delete(userId);
   }
 }

@@ -77,7 +77,11 @@ export const registrarModule = defineModule({
       accounts: store.accounts,
       throttle: ctx.use(authServiceKey),
       md5OnlyUserAgents: options.md5OnlyUserAgents,
-      credentialCache: { ttlMs: options.credentialCacheMs, maxEntries: options.credentialCacheEntries },
+      credentialCache: {
+        ttlMs: options.credentialCacheMs,
+        maxEntries: options.credentialCacheEntries,
+        clock: ctx.clock,
+      },
     });
     const location = new WriteBehindLocation({
       store: store.location,

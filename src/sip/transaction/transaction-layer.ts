@@ -14,7 +14,7 @@ import {
   type SipMessage,
   type SipRequest,
   type SipResponse,
-  serializeMessage,
+  serializeMessageText,
   topVia,
 } from '../wire/index.js';
 import { buildCancel } from './cancel-request.js';
@@ -288,7 +288,7 @@ export class TransactionLayer {
     transaction.terminate();
     this.#completed.delete(key);
     this.#completed.set(key, {
-      bytes: serializeMessage(final).toString('latin1'),
+      bytes: serializeMessageText(final),
       transport: transaction.transport,
       expiresAt: this.#options.clock.now() + this.#timerJ,
     });

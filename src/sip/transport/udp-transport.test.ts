@@ -41,6 +41,35 @@ describe('UdpTransport', () => {
     await udp.close();
   });
 
+  it('gives the same flow again for the same remote, a new one for another', () => {
+    const a = udp.flowTo({ address: '192.0.2.7', port: 5060 });
+    assert.equal(
+      udp.flowTo({ address: '::ffff:192.0.2.7', port: 5060 }),
+      a,
+      'the mapped address is the same remote',
+    );
+    const b = udp.flowTo({ address: '192.0.2.7', port: 5062 });
+    assert.notEqual(b, a);
+    assert.equal(b.id, 'udp_192.0.2.7_5062');
+    assert.equal(a.id, 'udp_192.0.2.7_5060');
+  });
+
+  it('sends many answers in one turn of the event loop intact (the datagram arena)', async () => {
+    const count = 40;
+    for (let i = 0; i < count; i++)
+      await alice.send(
+        requestText({ sentBy: `127.0.0.1:${alice.port}`, callId: `burst-${i}` }),
+        udp.local.port,
+      );
+    const seen = new Set<string>();
+    for (let i = 0; i < count; i++) {
+      const text = await alice.next(`answer ${i}`);
+      assert.equal(firstLine(text), 'SIP/2.0 200 OK');
+      seen.add(/Call-ID: (\S+)/.exec(text)?.[1] ?? '');
+    }
+    assert.equal(seen.size, count);
+  });
+
   it('hands up one message per datagram and sends the response back on its flow', async () => {
     const received = nextMessage(hub);
     await alice.send(requestText({ sentBy: `127.0.0.1:${alice.port}` }), udp.local.port);

@@ -9,7 +9,8 @@ import { isIP } from 'node:net';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/log.js';
 import { ownString } from '../../kernel/own-string.js';
-import { type ParseLimits, parseMessage, type SipMessage, serializeMessage } from '../wire/index.js';
+import { type ParseLimits, parseMessage, type SipMessage } from '../wire/index.js';
+import { DatagramArena } from './datagram-arena.js';
 import { responseDestination } from './rfc3261-response-destination.js';
 import { plainAddress } from './rfc3581-received-rport.js';
 import type { ConnectResult, Flow, FlowAddress, FlowId, FlowTarget } from './sip-transport.js';
@@ -91,6 +92,8 @@ export class UdpTransport implements TransportDriver {
   readonly #options: UdpTransportOptions;
   readonly #limiter: TokenBucketLimiter;
   readonly #isIPv6: boolean;
+  #lastFlow: UdpFlow | undefined;
+  readonly #arena = new DatagramArena();
   #isOpen = true;
   #local: FlowAddress = { address: '0.0.0.0', port: 0 };
 
@@ -156,9 +159,20 @@ export class UdpTransport implements TransportDriver {
     return this.#isOpen;
   }
 
-  /** The flow to `remote` (UDP flows are not kept: the same remote always gives the same id). */
+  /**
+   * The flow to `remote`. UDP flows are values (the same remote always gives the same id), so the
+   * last one made is given again for the same remote: one source sending many datagrams in a row
+   * (a phone's REGISTER and SUBSCRIBEs, a gateway) gives what keeps them — bindings,
+   * subscriptions — one flow and one address string instead of a copy each.
+   */
   flowTo(remote: FlowAddress): Flow {
-    return new UdpFlow(this, { address: plainAddress(remote.address), port: remote.port });
+    const address = plainAddress(remote.address);
+    const last = this.#lastFlow;
+    if (last !== undefined && last.remote.port === remote.port && last.remote.address === address)
+      return last;
+    const flow = new UdpFlow(this, { address, port: remote.port });
+    this.#lastFlow = flow;
+    return flow;
   }
 
   flowById(id: string): Flow | undefined {
@@ -182,15 +196,25 @@ export class UdpTransport implements TransportDriver {
       return false;
     };
     if (!this.#isOpen) return fail('the UDP socket is closed');
-    const bytes = serializeMessage(message);
+    const bytes = this.#arena.encode(message);
     // §18.1.1 sends large requests over a congestion-controlled transport; choosing it is the caller's.
-    if (bytes.length > MAX_DATAGRAM) return fail(`${bytes.length} bytes do not fit in a datagram`);
+    if (bytes.length > MAX_DATAGRAM) {
+      this.#arena.sent(bytes);
+      return fail(`${bytes.length} bytes do not fit in a datagram`);
+    }
     const to = message.kind === 'response' ? responseDestination(message, flow.remote) : flow.remote;
     // A udp6 socket reaches IPv4 peers through their IPv4-mapped address.
     const address = this.#isIPv6 && isIP(to.address) === 4 ? `::ffff:${to.address}` : to.address;
-    this.#socket.send(bytes, to.port, address, (error) => {
-      if (error) this.#options.hub.sendFailed(flow, error.message);
-    });
+    try {
+      this.#socket.send(bytes, to.port, address, (error) => {
+        this.#arena.sent(bytes);
+        if (error) this.#options.hub.sendFailed(flow, error.message);
+      });
+    } catch (error) {
+      // Thrown before the send began (a closed socket, a bad port): no callback will come.
+      this.#arena.sent(bytes);
+      return fail(error instanceof Error ? error.message : String(error));
+    }
     return true;
   }
 

@@ -13,7 +13,12 @@ export { quoteString, unquote } from './rfc3261-chars.js';
 export * from './rfc3261-contact.js';
 export * from './rfc3261-content-type.js';
 export { type ParseOptions, parseMessage } from './rfc3261-message-parser.js';
-export { serializeMessage, withContentLength } from './rfc3261-message-serializer.js';
+export {
+  serializeHead,
+  serializeMessage,
+  serializeMessageText,
+  writeMessage,
+} from './rfc3261-message-serializer.js';
 export { formatNameAddr, type NameAddr, type NameAddrOptions, parseNameAddr } from './rfc3261-name-addr.js';
 export { parseParams } from './rfc3261-params.js';
 export { createResponse, type ResponseOptions } from './rfc3261-response-builder.js';

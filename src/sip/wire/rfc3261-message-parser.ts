@@ -109,7 +109,7 @@ export function parseMessage(bytes: Buffer, options: ParseOptions): MessageParse
   const head: Head = {
     isRequest: method !== undefined,
     method: method ?? '',
-    headers: new SipHeaders(parsed.headers),
+    headers: SipHeaders.fromParsed(parsed.headers),
   };
   if (!parsed.ok) {
     return parsed.tooManyHeaders

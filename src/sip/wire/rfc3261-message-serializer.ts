@@ -17,13 +17,50 @@ function startLine(message: SipMessage): string {
   return `SIP/2.0 ${message.status} ${message.reason}`;
 }
 
-/** The headers with Content-Length set to the body's length, where it was (or last). */
-export function withContentLength(headers: SipHeaders, bodyLength: number): SipHeaders {
-  return headers.set('Content-Length', String(bodyLength));
+/**
+ * The start line and the header section up to and with the empty line, as text (UTF-8 on the
+ * wire): the header lines as they are, with one Content-Length that matches the body's length
+ * (§20.14) where the first one was, or last.
+ */
+export function serializeHead(message: SipMessage): string {
+  const length = String(message.body.length);
+  let text = startLine(message);
+  let hasLength = false;
+  for (const h of message.headers.list) {
+    // Stored names are canonical (sip-headers.ts), compact `l` included.
+    if (h.name !== 'Content-Length') text += `\r\n${h.name}: ${h.value}`;
+    else if (!hasLength) {
+      hasLength = true;
+      text += `\r\nContent-Length: ${length}`;
+    }
+  }
+  if (!hasLength) text += `\r\nContent-Length: ${length}`;
+  return `${text}\r\n\r\n`;
+}
+
+/** The message's bytes written into `target` from its start; `target` must hold `size`. */
+export function writeMessage(message: SipMessage, head: string, headBytes: number, target: Buffer): void {
+  target.write(head, 0, headBytes, 'utf8');
+  if (message.body.length > 0) message.body.copy(target, headBytes);
 }
 
 export function serializeMessage(message: SipMessage): Buffer {
-  const headers = withContentLength(message.headers, message.body.length);
-  const lines = [startLine(message), ...headers.list.map((h) => `${h.name}: ${h.value}`)];
-  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), message.body]);
+  const head = serializeHead(message);
+  if (message.body.length === 0) return Buffer.from(head, 'utf8');
+  const headBytes = Buffer.byteLength(head, 'utf8');
+  const bytes = Buffer.allocUnsafe(headBytes + message.body.length);
+  writeMessage(message, head, headBytes, bytes);
+  return bytes;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * The message's bytes as a latin1 string (one character per byte), to keep a message without a
+ * Buffer: most messages are ASCII without a body, and then the text is already that string.
+ */
+export function serializeMessageText(message: SipMessage): string {
+  const head = serializeHead(message);
+  if (message.body.length === 0 && ASCII.test(head)) return head;
+  return serializeMessage(message).toString('latin1');
 }
