@@ -145,12 +145,38 @@ const LIST_HEADERS = new Set(
   ].map((name) => name.toLowerCase()),
 );
 
+/**
+ * Spellings seen → canonical name: the canonical names and compact forms themselves at first, and
+ * every other spelling of a known header once met (bounded: a peer inventing spellings cannot grow
+ * it). Each header of each message is looked up here, and lower-casing each name was 3 % of a
+ * proxied call's CPU.
+ */
+const SPELLINGS = new Map<string, string>([
+  ...KNOWN.map((name) => [name, name] as const),
+  ...Object.entries(COMPACT),
+  ...Object.entries(COMPACT).map(([compact, name]) => [compact.toUpperCase(), name] as const),
+]);
+const MAX_SPELLINGS = SPELLINGS.size + 512;
+
 /** Canonical name for a received name: compact forms expanded, known names in their RFC spelling. */
 export function canonicalHeaderName(name: string): string {
+  const seen = SPELLINGS.get(name);
+  if (seen !== undefined) return seen;
   const lower = name.toLowerCase();
-  return COMPACT[lower] ?? CANONICAL.get(lower) ?? name;
+  const canonical = COMPACT[lower] ?? CANONICAL.get(lower);
+  if (canonical === undefined) return name;
+  if (SPELLINGS.size < MAX_SPELLINGS) SPELLINGS.set(name, canonical);
+  return canonical;
 }
 
+/** Whether `name` is a header of RFC 3261 or an extension Herald knows (and so is stored canonical). */
+export function isKnownHeader(canonical: string): boolean {
+  return SPELLINGS.get(canonical) === canonical;
+}
+
+const LIST_CANONICAL = new Set(KNOWN.filter((name) => LIST_HEADERS.has(name.toLowerCase())));
+
 export function isListHeader(name: string): boolean {
-  return LIST_HEADERS.has(canonicalHeaderName(name).toLowerCase());
+  const canonical = canonicalHeaderName(name);
+  return LIST_CANONICAL.has(canonical) || LIST_HEADERS.has(canonical.toLowerCase());
 }

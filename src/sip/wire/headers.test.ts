@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isKnownHeader } from './header-names.js';
 import {
   canonicalHeaderName,
   contactQ,
@@ -263,5 +264,34 @@ describe('scalar headers', () => {
     assert.deepEqual(parseDeltaSeconds('4294967295'), { ok: true, value: 4294967295 });
     assert.equal(parseDeltaSeconds('4294967296').ok, false);
     assert.equal(parseDeltaSeconds('1e3').ok, false);
+  });
+});
+
+describe('header names looked up by spelling (canonicalHeaderName, SipHeaders matching)', () => {
+  it('canonicalises any spelling of a known header and compact forms, and keeps unknown names', () => {
+    assert.equal(canonicalHeaderName('VIA'), 'Via');
+    assert.equal(canonicalHeaderName('via'), 'Via');
+    assert.equal(canonicalHeaderName('VIA'), 'Via', 'again, from the spellings seen');
+    assert.equal(canonicalHeaderName('L'), 'Content-Length');
+    assert.equal(canonicalHeaderName('call-id'), 'Call-ID');
+    assert.equal(canonicalHeaderName('X-Custom'), 'X-Custom');
+    assert.equal(isKnownHeader('Via'), true);
+    assert.equal(isKnownHeader('X-Custom'), false);
+  });
+
+  it('finds known and unknown headers in any case, and answers values() the same each time', () => {
+    const headers = new SipHeaders([
+      { name: 'v', value: 'SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2' },
+      { name: 'x-custom', value: 'one' },
+      { name: 'X-CUSTOM', value: 'two' },
+    ]);
+    assert.deepEqual(headers.getAll('X-Custom'), ['one', 'two']);
+    assert.equal(headers.get('VIA'), 'SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2');
+    const vias = headers.values('Via');
+    assert.equal(vias.length, 2);
+    assert.equal(headers.values('Via'), vias, 'kept once split');
+    const changed = headers.prepend('Via', 'SIP/2.0/UDP c;branch=z9hG4bK3');
+    assert.equal(changed.values('Via').length, 3, 'a changed copy splits its own');
+    assert.throws(() => headers.append('Bad Name', 'x'), /bad name/);
   });
 });

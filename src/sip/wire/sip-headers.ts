@@ -5,7 +5,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-7.3
  */
 
-import { canonicalHeaderName, isListHeader } from './header-names.js';
+import { canonicalHeaderName, isKnownHeader, isListHeader } from './header-names.js';
 import { trimLws } from './rfc3261-chars.js';
 import { SipWireBug } from './sip-wire-bug.js';
 
@@ -56,6 +56,8 @@ const CHECKED = Symbol('checked lines');
  */
 export class SipHeaders {
   readonly list: readonly SipHeader[];
+  /** `values` answers so far (immutable instance, so they stay true). */
+  #split: Map<string, readonly string[]> | undefined;
 
   constructor(headers: Iterable<SipHeader> = [], trust?: typeof CHECKED) {
     this.list =
@@ -93,10 +95,20 @@ export class SipHeaders {
     return this.list.filter(matches(name)).map((h) => h.value);
   }
 
-  /** Every value of `name`, with list headers split at top-level commas (RFC 3261 §7.3.1). */
-  values(name: string): string[] {
+  /**
+   * Every value of `name`, with list headers split at top-level commas (RFC 3261 §7.3.1). Kept per
+   * name once split: a request's Via is asked for a dozen times on its way through (validation,
+   * transaction key, loop check, response routing), and the same strings each time also let the
+   * parsers' caches (recent-parses.ts) find them without hashing new text.
+   */
+  values(name: string): readonly string[] {
+    const known = this.#split?.get(name);
+    if (known !== undefined) return known;
     const lines = this.getAll(name);
-    return isListHeader(name) ? lines.flatMap(splitCommaList) : lines;
+    const split: readonly string[] = isListHeader(name) ? lines.flatMap(splitCommaList) : lines;
+    this.#split ??= new Map();
+    this.#split.set(name, split);
+    return split;
   }
 
   /** Appends a line after all others. */
@@ -144,12 +156,25 @@ export class SipHeaders {
 }
 
 /**
- * A test for lines named `name`, any case. Stored names are canonical for known headers, so the
- * same string matches at once; the length test keeps the lower-casing (an allocation) for the rare
- * line that could match.
+ * A test for lines named `name`, any case. Lines of a known header are stored under its canonical
+ * name (`checked`, `fromParsed`), so for those the same string is the only match; other names are
+ * compared without case, lower-casing only a line of the same length.
  */
 function matches(name: string): (h: SipHeader) => boolean {
+  let test = MATCHERS.get(name);
+  if (test === undefined) {
+    test = matcher(name);
+    // The names asked are the code's own, a few dozen; a bound all the same.
+    if (MATCHERS.size < 1024) MATCHERS.set(name, test);
+  }
+  return test;
+}
+
+const MATCHERS = new Map<string, (h: SipHeader) => boolean>();
+
+function matcher(name: string): (h: SipHeader) => boolean {
   const canonical = canonicalHeaderName(name);
+  if (isKnownHeader(canonical)) return (h) => h.name === canonical;
   const lower = canonical.toLowerCase();
-  return (h) => h.name === canonical || (h.name.length === lower.length && h.name.toLowerCase() === lower);
+  return (h) => h.name.length === lower.length && h.name.toLowerCase() === lower;
 }
