@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseMessage, type SipMessage, serializeMessage } from '../wire/index.js';
+import { parseMessage, type SipMessage, serializeMessage, serializeMessageText } from '../wire/index.js';
 import { DatagramArena } from './datagram-arena.js';
 
 function message(body = ''): SipMessage {
@@ -29,6 +29,12 @@ describe('DatagramArena (outgoing UDP bytes without a Buffer each)', () => {
       const bytes = arena.encode(m);
       assert.deepEqual(bytes, serializeMessage(m));
       arena.sent(bytes);
+    }
+  });
+
+  it('keeps a message as latin1 text that gives the same bytes back (ASCII or not)', () => {
+    for (const m of [message(), message('héllo')]) {
+      assert.deepEqual(Buffer.from(serializeMessageText(m), 'latin1'), serializeMessage(m));
     }
   });
 

@@ -3,7 +3,6 @@
  * names, a Content-Length that matches the body (§20.14), the empty line, and the body.
  * https://www.rfc-editor.org/rfc/rfc3261#section-7
  */
-import type { SipHeaders } from './sip-headers.js';
 import type { SipMessage } from './sip-message.js';
 import { SipWireBug } from './sip-wire-bug.js';
 import { formatUri } from './uri.js';
@@ -53,14 +52,13 @@ export function serializeMessage(message: SipMessage): Buffer {
   return bytes;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 /**
  * The message's bytes as a latin1 string (one character per byte), to keep a message without a
  * Buffer: most messages are ASCII without a body, and then the text is already that string.
  */
 export function serializeMessageText(message: SipMessage): string {
   const head = serializeHead(message);
-  if (message.body.length === 0 && ASCII.test(head)) return head;
+  // ASCII exactly when UTF-8 takes one byte per character.
+  if (message.body.length === 0 && Buffer.byteLength(head, 'utf8') === head.length) return head;
   return serializeMessage(message).toString('latin1');
 }
