@@ -37,18 +37,22 @@ export function serializeHead(message: SipMessage): string {
   return `${text}\r\n\r\n`;
 }
 
-/** The message's bytes written into `target` from its start; `target` must hold `size`. */
+/** The message's bytes written into `target` from its start; `target` must hold them all. */
 export function writeMessage(message: SipMessage, head: string, headBytes: number, target: Buffer): void {
   target.write(head, 0, headBytes, 'utf8');
   if (message.body.length > 0) message.body.copy(target, headBytes);
 }
 
 export function serializeMessage(message: SipMessage): Buffer {
-  const head = serializeHead(message);
+  return bytesOf(message, serializeHead(message));
+}
+
+/** `headBytes`: the head's UTF-8 length when the caller has it. */
+function bytesOf(message: SipMessage, head: string, headBytes?: number): Buffer {
   if (message.body.length === 0) return Buffer.from(head, 'utf8');
-  const headBytes = Buffer.byteLength(head, 'utf8');
-  const bytes = Buffer.allocUnsafe(headBytes + message.body.length);
-  writeMessage(message, head, headBytes, bytes);
+  const length = headBytes ?? Buffer.byteLength(head, 'utf8');
+  const bytes = Buffer.allocUnsafe(length + message.body.length);
+  writeMessage(message, head, length, bytes);
   return bytes;
 }
 
@@ -58,7 +62,8 @@ export function serializeMessage(message: SipMessage): Buffer {
  */
 export function serializeMessageText(message: SipMessage): string {
   const head = serializeHead(message);
+  const headBytes = Buffer.byteLength(head, 'utf8');
   // ASCII exactly when UTF-8 takes one byte per character.
-  if (message.body.length === 0 && Buffer.byteLength(head, 'utf8') === head.length) return head;
-  return serializeMessage(message).toString('latin1');
+  if (message.body.length === 0 && headBytes === head.length) return head;
+  return bytesOf(message, head, headBytes).toString('latin1');
 }
