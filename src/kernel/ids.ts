@@ -14,12 +14,41 @@ const POOL_BYTES = ID_BYTES * 341;
 let pool = Buffer.alloc(0);
 let offset = 0;
 
+/** RFC 4648 §5's URL-safe characters in ASCII order, so that encoded numbers sort as numbers. */
+const SORTED_DIGITS = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+/** 8 digits of 6 bits: milliseconds since 1970 until the year 10889. */
+const TIME_DIGITS = 8;
+let prefixMs = -1;
+let prefix = '';
+
+/** The creation time, in digits that sort (byte-wise, as SQLite and Postgres' "C" compare) by time. */
+export function timePrefix(ms: number): string {
+  let rest = Math.max(0, Math.trunc(ms));
+  let text = '';
+  for (let i = 0; i < TIME_DIGITS; i++) {
+    text = SORTED_DIGITS[rest % 64] + text;
+    rest = Math.floor(rest / 64);
+  }
+  return text;
+}
+
+/**
+ * 8 characters of time, then 96 random bits (16 characters): as unguessable as the 16 random
+ * characters alone, and new ids land at the end of a B-tree index instead of on a random page —
+ * archived messages, the rows written most, cost about a third less to insert in SQLite
+ * (docs/performance.md, "SIP"). The time is the machine's; a clock set back only costs locality.
+ */
 function nextRandomId(): string {
   if (offset + ID_BYTES > pool.length) {
     pool = randomBytes(POOL_BYTES);
     offset = 0;
   }
-  const id = pool.toString('base64url', offset, offset + ID_BYTES);
+  const now = Date.now();
+  if (now !== prefixMs) {
+    prefixMs = now;
+    prefix = timePrefix(now);
+  }
+  const id = prefix + pool.toString('base64url', offset, offset + ID_BYTES);
   offset += ID_BYTES;
   return id;
 }

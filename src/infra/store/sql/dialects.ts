@@ -8,6 +8,11 @@ import pg from 'pg';
 import type { SqlKind } from './sql-schema.js';
 import { FifoSqliteDialect } from './sqlite-fifo-dialect.js';
 import { SqliteStatementCache } from './sqlite-statement-cache.js';
+import {
+  DEFAULT_WAL_CHECKPOINTS,
+  startWalCheckpoints,
+  type WalCheckpointOptions,
+} from './sqlite-wal-checkpoints.js';
 
 export interface SqlConnection {
   readonly kind: SqlKind;
@@ -17,6 +22,8 @@ export interface SqlConnection {
 export interface SqliteOptions {
   /** How long a write waits for another process's lock before SQLITE_BUSY. */
   readonly busyTimeoutMs?: number;
+  /** When the write-ahead log is checkpointed (sqlite-wal-checkpoints.ts). */
+  readonly walCheckpoints?: WalCheckpointOptions;
 }
 
 /** Opened lazily by Kysely, so that open errors surface (and are coded) when migrations run. */
@@ -30,9 +37,20 @@ export function sqliteConnection(file: string, options: SqliteOptions = {}): Sql
         // Off by default in SQLite; the store's references rely on it (https://sqlite.org/foreignkeys.html).
         database.pragma('foreign_keys = ON');
         database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-        // Durable at each checkpoint; in WAL mode NORMAL cannot corrupt the database.
+        // Durable at each checkpoint (within a second: sqlite-wal-checkpoints.ts); in WAL mode NORMAL
+        // cannot corrupt the database.
         database.pragma('synchronous = NORMAL');
-        return new SqliteStatementCache(database);
+        const stopCheckpoints = startWalCheckpoints(
+          database,
+          options.walCheckpoints ?? DEFAULT_WAL_CHECKPOINTS,
+        );
+        return new SqliteStatementCache({
+          prepare: (sql) => database.prepare(sql),
+          close: () => {
+            stopCheckpoints();
+            database.close();
+          },
+        });
       },
     }),
   };
