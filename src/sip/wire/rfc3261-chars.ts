@@ -7,31 +7,53 @@ function charSet(chars: string): ReadonlySet<string> {
   return new Set(chars.split(''));
 }
 
+/** The same characters as a table by char code, for the per-character loops of the parsers. */
+function codeTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return table;
+}
+
 const ALPHANUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /** unreserved = alphanum / mark; mark = - _ . ! ~ * ' ( ) */
 export const UNRESERVED = charSet(`${ALPHANUM}-_.!~*'()`);
+const UNRESERVED_CODES = codeTable(`${ALPHANUM}-_.!~*'()`);
 /** reserved = ; / ? : @ & = + $ , */
 export const RESERVED = charSet(';/?:@&=+$,');
 /** token = 1*(alphanum / - . ! % * _ + ` ' ~ ) */
-const TOKEN = charSet(`${ALPHANUM}-.!%*_+\`'~`);
+const TOKEN_CODES = codeTable(`${ALPHANUM}-.!%*_+\`'~`);
 /** word = 1*(alphanum / - . ! % * _ + ` ' ~ ( ) < > : \ " / [ ] ? { }) */
-const WORD = charSet(`${ALPHANUM}-.!%*_+\`'~()<>:\\"/[]?{}`);
+const WORD_CODES = codeTable(`${ALPHANUM}-.!%*_+\`'~()<>:\\"/[]?{}`);
+
+/** Whether char code `code` is in `table` (codes past ASCII never are). */
+const isIn = (table: Uint8Array, code: number): boolean => code < 128 && table[code] === 1;
 
 export function isTokenChar(c: string): boolean {
-  return TOKEN.has(c);
+  // Callers may index past the end of a string (undefined): that is no token character.
+  return c !== undefined && c.length === 1 && isIn(TOKEN_CODES, c.charCodeAt(0));
 }
 
 export function isToken(s: string): boolean {
-  if (s.length === 0) return false;
-  for (const c of s) if (!TOKEN.has(c)) return false;
+  return isTokenRange(s, 0, s.length);
+}
+
+/** Whether `s` from `start` to before `end` is a token. */
+export function isTokenRange(s: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) if (!isIn(TOKEN_CODES, s.charCodeAt(i))) return false;
+  return true;
+}
+
+function isWord(s: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) if (!isIn(WORD_CODES, s.charCodeAt(i))) return false;
   return true;
 }
 
 /** Call-ID = word [ "@" word ] (RFC 3261 §25.1). */
 export function isCallId(s: string): boolean {
   const at = s.indexOf('@');
-  const parts = at < 0 ? [s] : [s.slice(0, at), s.slice(at + 1)];
-  return parts.every((p) => p.length > 0 && [...p].every((c) => WORD.has(c)));
+  return at < 0 ? isWord(s, 0, s.length) : isWord(s, 0, at) && isWord(s, at + 1, s.length);
 }
 
 export function isWhitespace(c: string | undefined): boolean {
@@ -42,16 +64,18 @@ export function isDigits(s: string): boolean {
   return /^[0-9]+$/.test(s);
 }
 
+const isHexCode = (code: number): boolean =>
+  (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+
 /** True when `s` has a %HEX HEX escape at index `i` (escaped = "%" HEXDIG HEXDIG). */
 export function isEscapedAt(s: string, i: number): boolean {
-  return s[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3));
+  return s.charCodeAt(i) === 0x25 && isHexCode(s.charCodeAt(i + 1)) && isHexCode(s.charCodeAt(i + 2));
 }
 
 /** True when every char of `s` is unreserved, in `extra`, or part of a %HEX HEX escape. */
 export function isUriComponent(s: string, extra: ReadonlySet<string>): boolean {
   for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (UNRESERVED.has(c) || extra.has(c)) continue;
+    if (isIn(UNRESERVED_CODES, s.charCodeAt(i)) || extra.has(s[i] as string)) continue;
     if (isEscapedAt(s, i)) {
       i += 2;
       continue;
@@ -69,19 +93,21 @@ export type QuotedStringScan = { ok: true; value: string; end: number } | { ok: 
  */
 export function scanQuotedString(s: string, start: number): QuotedStringScan {
   if (s[start] !== '"') return { ok: false, error: 'expected a quoted string' };
+  // Most quoted strings have no quoted-pair: their content is one slice.
   let value = '';
+  let from = start + 1;
   for (let i = start + 1; i < s.length; i++) {
-    const c = s[i] as string;
-    if (c === '"') return { ok: true, value, end: i + 1 };
-    if (c === '\\') {
-      const next = s[i + 1];
-      if (next === undefined || next === '\r' || next === '\n') break;
-      value += next;
+    const c = s.charCodeAt(i);
+    if (c === 0x22) return { ok: true, value: value + s.slice(from, i), end: i + 1 };
+    if (c === 0x5c) {
+      const next = s.charCodeAt(i + 1);
+      if (Number.isNaN(next) || next === 0x0d || next === 0x0a) break;
+      value += s.slice(from, i);
+      from = i + 1;
       i++;
       continue;
     }
-    if (c === '\r' || c === '\n') break;
-    value += c;
+    if (c === 0x0d || c === 0x0a) break;
   }
   return { ok: false, error: 'unterminated quoted string' };
 }
@@ -106,5 +132,11 @@ export function skipWhitespace(s: string, i: number): number {
 
 /** Removes SP and HTAB at both ends. (String.prototype.trim would also eat U+FEFF and other Unicode spaces.) */
 export function trimLws(s: string): string {
-  return s.replace(/^[ \t]+|[ \t]+$/g, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && isLwsCode(s.charCodeAt(start))) start++;
+  while (end > start && isLwsCode(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
+
+const isLwsCode = (code: number): boolean => code === 0x20 || code === 0x09;

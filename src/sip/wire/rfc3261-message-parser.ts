@@ -95,14 +95,17 @@ function toMessage(start: StartLine, headers: SipHeaders, body: Buffer): SipMess
 
 /** Parses one complete message. Never throws on bad input. */
 export function parseMessage(bytes: Buffer, options: ParseOptions): MessageParseResult {
-  const limits: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
+  const limits: ParseLimits =
+    options.limits === undefined ? DEFAULT_PARSE_LIMITS : { ...DEFAULT_PARSE_LIMITS, ...options.limits };
   const begin = skipLeadingCrlf(bytes);
   const headerEnd = bytes.indexOf(CRLFCRLF, begin);
   const sectionEnd = headerEnd < 0 ? bytes.length : headerEnd;
   const section = bytes.subarray(begin, sectionEnd);
-  const unknown: Head = { isRequest: false, method: '', headers: new SipHeaders() };
   // RFC 3261 §7.3.1: header text is UTF-8; anything else cannot be forwarded faithfully.
-  if (!isUtf8(section)) return failure(unknown, 'malformed', 'header section is not UTF-8');
+  if (!isUtf8(section)) {
+    const unknown: Head = { isRequest: false, method: '', headers: new SipHeaders() };
+    return failure(unknown, 'malformed', 'header section is not UTF-8');
+  }
   const parsed = parseHeaderSection(section.toString('utf8'), limits.maxHeaderCount);
   const start = parseStartLine(parsed.startLine);
   const method = start.ok ? (start.line.kind === 'request' ? start.line.method : undefined) : start.method;

@@ -22,48 +22,47 @@ const AT_MOST_ONCE = ['Max-Forwards', 'Content-Length', 'Content-Type', 'Expires
 
 function checkCounts(headers: SipHeaders): string | undefined {
   for (const name of EXACTLY_ONCE) {
-    const count = headers.getAll(name).length;
+    const count = headers.count(name);
     if (count === 0) return `missing ${name} header`;
     if (count > 1) return `more than one ${name} header`;
   }
   for (const name of AT_MOST_ONCE) {
-    if (headers.getAll(name).length > 1) return `more than one ${name} header`;
+    if (headers.count(name) > 1) return `more than one ${name} header`;
   }
   if (headers.values('Via').length === 0) return 'missing Via header';
   return undefined;
 }
 
-function firstError(checks: ReadonlyArray<() => ParseResult<unknown> | undefined>): string | undefined {
-  for (const check of checks) {
-    const result = check();
-    if (result && !result.ok) return result.error;
+const errorOf = (result: ParseResult<unknown>): string | undefined => (result.ok ? undefined : result.error);
+
+/** The first error of the headers a proxy or registrar acts on, in this order. */
+function firstFieldError(headers: SipHeaders): string | undefined {
+  for (const via of headers.values('Via')) {
+    const error = errorOf(parseVia(via));
+    if (error !== undefined) return error;
   }
-  return undefined;
+  // checkCounts made sure that From, To, Call-ID and CSeq are there, once each.
+  const one = (name: string): string => headers.get(name) ?? '';
+  const maxForwards = headers.get('Max-Forwards');
+  const contentLength = headers.get('Content-Length');
+  return (
+    errorOf(parseAddressHeader(one('From'))) ??
+    errorOf(parseAddressHeader(one('To'))) ??
+    errorOf(parseCallId(one('Call-ID'))) ??
+    errorOf(parseCSeq(one('CSeq'))) ??
+    (maxForwards === undefined ? undefined : errorOf(parseMaxForwards(maxForwards))) ??
+    (contentLength === undefined ? undefined : errorOf(parseContentLength(contentLength))) ??
+    (headers.has('Contact') ? errorOf(parseContacts(headers.values('Contact'))) : undefined) ??
+    (headers.has('Route') ? errorOf(parseRouteSet(headers.values('Route'))) : undefined) ??
+    (headers.has('Record-Route') ? errorOf(parseRouteSet(headers.values('Record-Route'))) : undefined)
+  );
 }
 
 /** Returns why the headers make the message malformed, or undefined when they are acceptable. */
 export function validateHeaders(start: StartLine, headers: SipHeaders): string | undefined {
-  const countError = checkCounts(headers);
-  if (countError) return countError;
-  const one = (name: string): string => headers.get(name) ?? '';
-  const optional = <T>(name: string, parse: (v: string) => ParseResult<T>) => {
-    const value = headers.get(name);
-    return value === undefined ? undefined : parse(value);
-  };
-  const error = firstError([
-    ...headers.values('Via').map((v) => () => parseVia(v)),
-    () => parseAddressHeader(one('From')),
-    () => parseAddressHeader(one('To')),
-    () => parseCallId(one('Call-ID')),
-    () => parseCSeq(one('CSeq')),
-    () => optional('Max-Forwards', parseMaxForwards),
-    () => optional('Content-Length', parseContentLength),
-    () => (headers.has('Contact') ? parseContacts(headers.values('Contact')) : undefined),
-    () => (headers.has('Route') ? parseRouteSet(headers.values('Route')) : undefined),
-    () => (headers.has('Record-Route') ? parseRouteSet(headers.values('Record-Route')) : undefined),
-  ]);
-  if (error) return error;
-  const cseq = parseCSeq(one('CSeq'));
+  const error = checkCounts(headers) ?? firstFieldError(headers);
+  if (error !== undefined) return error;
+  const cseq = parseCSeq(headers.get('CSeq') ?? '');
   // §8.1.1.5: the CSeq method MUST match the method of the request.
   if (start.kind === 'request' && cseq.ok && cseq.value.method !== start.method) {
     return 'CSeq method does not match the Request-Line';

@@ -6,7 +6,7 @@
  */
 
 import { canonicalHeaderName, isKnownHeader, isListHeader } from './header-names.js';
-import { trimLws } from './rfc3261-chars.js';
+import { isToken, trimLws } from './rfc3261-chars.js';
 import { SipWireBug } from './sip-wire-bug.js';
 
 export interface SipHeader {
@@ -39,11 +39,22 @@ export function splitCommaList(value: string): string[] {
   return items;
 }
 
+/** The canonical name of a line that may be stored (a token name, no CR or LF in the value). */
+function checkedName(name: string, value: string): string {
+  if (!isToken(name)) throw new SipWireBug('SIP_WIRE_BAD_HEADER', `bad name "${name}"`);
+  if (value.includes('\r') || value.includes('\n'))
+    throw new SipWireBug('SIP_WIRE_BAD_HEADER', `CR or LF in the value of ${name}`);
+  return canonicalHeaderName(name);
+}
+
 function checked(name: string, value: string): SipHeader {
-  if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name))
-    throw new SipWireBug('SIP_WIRE_BAD_HEADER', `bad name "${name}"`);
-  if (/[\r\n]/.test(value)) throw new SipWireBug('SIP_WIRE_BAD_HEADER', `CR or LF in the value of ${name}`);
-  return { name: canonicalHeaderName(name), value };
+  return { name: checkedName(name, value), value };
+}
+
+/** `h` itself when its name is canonical already (lines copied from another message), else a copy. */
+function checkedLine(h: SipHeader): SipHeader {
+  const name = checkedName(h.name, h.value);
+  return name === h.name ? h : { name, value: h.value };
 }
 
 /** Lets the class build an instance from lines it has checked already (not exported). */
@@ -60,21 +71,15 @@ export class SipHeaders {
   #split: Map<string, readonly string[]> | undefined;
 
   constructor(headers: Iterable<SipHeader> = [], trust?: typeof CHECKED) {
-    this.list =
-      trust === CHECKED
-        ? (headers as readonly SipHeader[])
-        : [...headers].map((h) => checked(h.name, h.value));
+    this.list = trust === CHECKED ? (headers as readonly SipHeader[]) : Array.from(headers, checkedLine);
   }
 
   /**
-   * The header section as the parser read it: names are tokens and no value has CR or LF
-   * (rfc3261-header-section.ts made sure), so lines only get their canonical names.
+   * The header section as the parser read it: names are tokens made canonical and no value has
+   * CR or LF (rfc3261-header-section.ts made sure), so the lines are taken as they are.
    */
   static fromParsed(lines: readonly SipHeader[]): SipHeaders {
-    return new SipHeaders(
-      lines.map((h) => ({ name: canonicalHeaderName(h.name), value: h.value })),
-      CHECKED,
-    );
+    return new SipHeaders(lines, CHECKED);
   }
 
   get size(): number {
@@ -88,6 +93,14 @@ export class SipHeaders {
   /** The value of the first line named `name`. */
   get(name: string): string | undefined {
     return this.list.find(matches(name))?.value;
+  }
+
+  /** How many lines are named `name`. */
+  count(name: string): number {
+    const isNamed = matches(name);
+    let count = 0;
+    for (const h of this.list) if (isNamed(h)) count++;
+    return count;
   }
 
   /** The values of every line named `name`, in order (one per line, not split). */
