@@ -43,7 +43,8 @@ export type ReceiveOutcome =
   | { readonly kind: 'created'; readonly transaction: ServerTransaction }
   /**
    * A retransmission of a non-INVITE request whose transaction completed over UDP: its final response
-   * went again (§17.2.2, from the layer's record of it).
+   * went again (§17.2.2, from the layer's record of it). Or a retransmitted response to a non-INVITE
+   * client transaction that completed over UDP, absorbed until Timer K (§17.1.2.2).
    */
   | { readonly kind: 'absorbed' }
   /** An ACK that matched no transaction, handed to the TU. */

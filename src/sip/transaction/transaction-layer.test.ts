@@ -112,7 +112,8 @@ describe('client transactions', () => {
     layer.receive(bobResponse(invite.request, 487), bob);
     assert.deepEqual(bob.lines, ['+0 INVITE', '+0 CANCEL', '+0 ACK']);
     assert.deepEqual(log, ['response 180', 'response 487']);
-    assert.deepEqual(cancelLog, ['response 200']);
+    // Over UDP the CANCEL's transaction is retired at its final response (only its key waits out Timer K).
+    assert.deepEqual(cancelLog, ['response 200', 'terminated']);
     assert.deepEqual(layer.sendCancel(invite), { ok: false, reason: 'final-response-received' });
   });
 
@@ -270,6 +271,49 @@ describe('bounded memory', () => {
     assert.equal(layer.completedSize, 0, 'forgotten after Timer J (64*T1)');
     assert.equal(layer.receive(register, alice).kind, 'rejected', 'the OPTIONS holds the one live slot');
     assert.deepEqual(kinds(incoming), ['non-invite REGISTER', 'non-invite OPTIONS']);
+  });
+
+  it('keeps only the key of a completed UDP non-INVITE client transaction, absorbing responses until Timer K (§17.1.2.2)', () => {
+    const { clock, layer, bob, discarded } = setUp(1);
+    const log: string[] = [];
+    const sent = layer.sendRequest(
+      aliceRequest({ method: 'MESSAGE', branch: null }),
+      bob,
+      recordingUser(log),
+    );
+    assert.ok(sent.ok);
+    const ok = bobResponse(sent.transaction.request, 200);
+    assert.equal(layer.receive(ok, bob).kind, 'matched');
+    // The TU heard the 200 before the transaction was retired (and then its end).
+    assert.deepEqual(log, ['response 200', 'terminated']);
+    assert.equal(sent.transaction.state, 'Terminated');
+    assert.deepEqual(sent.transaction.runningTimers, []);
+    assert.equal(layer.size, 0, 'the live slot is free at once');
+    assert.equal(layer.completedClientSize, 1);
+    clock.advance(4_000);
+    assert.deepEqual(layer.receive(ok, bob), { kind: 'absorbed' }, 'a retransmitted 200 is absorbed');
+    assert.deepEqual(log, ['response 200', 'terminated'], 'and never reaches the TU');
+    clock.advance(2_000);
+    assert.equal(layer.completedClientSize, 0, 'forgotten after Timer K (T4)');
+    assert.deepEqual(layer.receive(ok, bob), { kind: 'discarded' });
+    assert.deepEqual(discarded, [ok]);
+  });
+
+  it('keeps no completed client transaction over TCP, nor for a provisional response', () => {
+    const { clock, layer } = setUp();
+    const tcp = new RecordingTransport(clock, true);
+    const overTcp = layer.sendRequest(aliceRequest({ method: 'OPTIONS', branch: null }), tcp);
+    assert.ok(overTcp.ok);
+    layer.receive(bobResponse(overTcp.transaction.request, 200), tcp);
+    assert.equal(layer.completedClientSize, 0, 'Timer K is zero over reliable transports');
+    const udp = new RecordingTransport(clock);
+    const pending = layer.sendRequest(aliceRequest({ method: 'OPTIONS', branch: null }), udp);
+    assert.ok(pending.ok);
+    layer.receive(bobResponse(pending.transaction.request, 100), udp);
+    assert.equal(pending.transaction.state, 'Proceeding');
+    assert.equal(layer.completedClientSize, 0);
+    assert.equal(layer.size, 1);
+    layer.close();
   });
 
   it('forgets the oldest completed transactions beyond maxCompleted, and none over TCP', () => {

@@ -98,11 +98,23 @@ export class TransactionLayer {
   #sweep: TimerHandle | undefined;
   /** Timer J over UDP (64*T1), how long a completed transaction is remembered. */
   readonly #timerJ: number;
+  /**
+   * Completed UDP non-INVITE client transactions, by key, until their Timer K (T4, §17.1.2.2):
+   * only when it ends, since absorbing a retransmitted final response needs nothing else. The
+   * transaction itself — its request, timers and the TU's callbacks — is gone at once; kept the
+   * 5 s of Timer K, each one outlived a dozen scavenges and went to the old generation
+   * (docs/performance.md, "SIP").
+   */
+  readonly #completedClients = new Map<string, number>();
+  /** Timer K over UDP (T4). */
+  readonly #timerK: number;
 
   constructor(options: TransactionLayerOptions) {
     this.#options = options;
     this.#max = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
-    this.#timerJ = timerValues(false, options.timers).J;
+    const udp = timerValues(false, options.timers);
+    this.#timerJ = udp.J;
+    this.#timerK = udp.K;
   }
 
   /** Live transactions, client and server. */
@@ -113,6 +125,11 @@ export class TransactionLayer {
   /** Completed UDP non-INVITE server transactions still absorbing retransmissions (Timer J). */
   get completedSize(): number {
     return this.#completed.size;
+  }
+
+  /** Completed UDP non-INVITE client transactions still absorbing responses (Timer K). */
+  get completedClientSize(): number {
+    return this.#completedClients.size;
   }
 
   /** A new RFC 3261 branch: the magic cookie and a fresh id (§8.1.1.7). */
@@ -181,6 +198,7 @@ export class TransactionLayer {
   close(): void {
     for (const transaction of [...this.#clients.values(), ...this.#servers.values()]) transaction.terminate();
     this.#completed.clear();
+    this.#completedClients.clear();
     this.#sweep?.cancel();
     this.#sweep = undefined;
   }
@@ -206,6 +224,13 @@ export class TransactionLayer {
     const transaction = create(existing === undefined ? withBranch(request, branch) : request);
     this.#track(this.#clients, key, transaction);
     if (user) transaction.observe(user);
+    // After the TU's: it hears the final response before the transaction is retired.
+    if (transaction.kind === 'non-invite-client' && !transaction.transport.isReliable)
+      transaction.observe({
+        responseReceived: (response) => {
+          if (response.status >= 200) this.#retireClient(key, transaction);
+        },
+      });
     transaction.start();
     return { ok: true, transaction };
   }
@@ -214,6 +239,8 @@ export class TransactionLayer {
     const key = clientKeyOfResponse(response);
     const transaction = key === undefined ? undefined : this.#clients.get(key);
     if (!transaction) {
+      // §17.1.2.2: in Completed, retransmissions of the final response are absorbed (Timer K).
+      if (key !== undefined && this.#completedClients.has(key)) return { kind: 'absorbed' };
       // RFC 6026 (updating §18.1.2): a response matching no client transaction is silently discarded by
       // anything but a stateless proxy, which the TU may be (hence the callback).
       this.#options.user.responseDiscarded?.(response);
@@ -303,13 +330,31 @@ export class TransactionLayer {
     this.#sweep ??= this.#options.clock.setInterval(() => this.#forgetCompleted(), COMPLETED_SWEEP_MS);
   }
 
+  /** Keeps only the key of a client transaction in Completed, until its Timer K (§17.1.2.2). */
+  #retireClient(key: string, transaction: NonInviteClientTransaction): void {
+    transaction.terminate();
+    this.#completedClients.delete(key);
+    this.#completedClients.set(key, this.#options.clock.now() + this.#timerK);
+    const max = this.#options.maxCompleted ?? DEFAULT_MAX_COMPLETED;
+    if (this.#completedClients.size > max)
+      for (const oldest of this.#completedClients.keys()) {
+        if (this.#completedClients.size <= max) break;
+        this.#completedClients.delete(oldest);
+      }
+    this.#sweep ??= this.#options.clock.setInterval(() => this.#forgetCompleted(), COMPLETED_SWEEP_MS);
+  }
+
   #forgetCompleted(): void {
     const now = this.#options.clock.now();
     for (const [key, completed] of this.#completed) {
       if (completed.expiresAt > now) break;
       this.#completed.delete(key);
     }
-    if (this.#completed.size === 0) {
+    for (const [key, expiresAt] of this.#completedClients) {
+      if (expiresAt > now) break;
+      this.#completedClients.delete(key);
+    }
+    if (this.#completed.size === 0 && this.#completedClients.size === 0) {
       this.#sweep?.cancel();
       this.#sweep = undefined;
     }
