@@ -4,17 +4,25 @@
  * `stale=true` and no new password prompt). Replays are refused by requiring each nonce's nc
  * to grow (RFC 7616 §3.4.5), tracked in bounded memory.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { ownString } from '../../kernel/own-string.js';
 
 export type NonceCheck = 'valid' | 'stale' | 'invalid';
 
+/** Random bytes are fetched this many at a time and used 8 per nonce, never twice. */
+const RANDOM_POOL_BYTES = 8 * 256;
+
 export class DigestNonces {
-  readonly #secret: Buffer;
+  /** A KeyObject: createHmac with a Buffer key imports it again on every call. */
+  readonly #secret: KeyObject;
   readonly #maxAgeMs: number;
   readonly #random: (bytes: number) => Buffer;
   readonly #lastNc = new Map<string, number>();
   readonly #maxTracked: number;
+  #pool: Buffer = Buffer.alloc(0);
+  #poolOffset = 0;
+  /** Where a nonce is put together: 8 bytes of time, 8 random, 16 of signature. */
+  readonly #scratch = Buffer.alloc(32);
 
   constructor(options: {
     secret: Buffer;
@@ -22,17 +30,26 @@ export class DigestNonces {
     random: (bytes: number) => Buffer;
     maxTracked?: number;
   }) {
-    this.#secret = options.secret;
+    this.#secret = createSecretKey(options.secret);
     this.#maxAgeMs = options.maxAgeMs;
     this.#random = options.random;
     this.#maxTracked = options.maxTracked ?? 100_000;
   }
 
   issue(now: number): string {
-    const body = Buffer.alloc(16);
-    body.writeBigUInt64BE(BigInt(Math.floor(now)), 0);
-    this.#random(8).copy(body, 8);
-    return Buffer.concat([body, this.#sign(body)]).toString('base64url');
+    const nonce = this.#scratch;
+    const ms = Math.max(0, Math.floor(now));
+    // The time as a big-endian 64-bit integer, in two halves (exact below 2^53).
+    nonce.writeUInt32BE(Math.floor(ms / 2 ** 32), 0);
+    nonce.writeUInt32BE(ms % 2 ** 32, 4);
+    if (this.#poolOffset + 8 > this.#pool.length) {
+      this.#pool = this.#random(RANDOM_POOL_BYTES);
+      this.#poolOffset = 0;
+    }
+    this.#pool.copy(nonce, 8, this.#poolOffset, this.#poolOffset + 8);
+    this.#poolOffset += 8;
+    this.#sign(nonce.subarray(0, 16)).copy(nonce, 16);
+    return nonce.toString('base64url');
   }
 
   check(nonce: string, now: number): NonceCheck {
@@ -40,7 +57,7 @@ export class DigestNonces {
     if (raw.length !== 32 || raw.toString('base64url') !== nonce) return 'invalid';
     const body = raw.subarray(0, 16);
     if (!timingSafeEqual(raw.subarray(16), this.#sign(body))) return 'invalid';
-    const issuedAt = Number(body.readBigUInt64BE(0));
+    const issuedAt = body.readUInt32BE(0) * 2 ** 32 + body.readUInt32BE(4);
     if (issuedAt > now + 60_000) return 'invalid';
     return now - issuedAt > this.#maxAgeMs ? 'stale' : 'valid';
   }
