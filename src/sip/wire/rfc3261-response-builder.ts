@@ -25,6 +25,10 @@ function toWithTag(to: string, toTag: string | undefined): string {
   return `${to};tag=${toTag}`;
 }
 
+/** Copied from the request into every response, in this order (§8.2.6.2). */
+const COPIED_NAMES = ['Via', 'From', 'To', 'Call-ID', 'CSeq'] as const;
+const CONTENT_LENGTH_0: SipHeader = { name: 'Content-Length', value: '0' };
+
 export function createResponse(
   request: SipRequest | PartialRequest,
   status: number,
@@ -39,23 +43,28 @@ export function createResponse(
     throw new SipWireBug('SIP_WIRE_INVALID_MESSAGE', 'CR or LF in a reason phrase');
   }
   const copied: SipHeader[] = [];
-  // §8.2.6.2: the Via values MUST equal the request's, in the same order.
-  for (const via of request.headers.getAll('Via')) copied.push({ name: 'Via', value: via });
-  for (const from of request.headers.getAll('From')) copied.push({ name: 'From', value: from });
-  for (const to of request.headers.getAll('To'))
-    copied.push({ name: 'To', value: toWithTag(to, options.toTag) });
-  for (const name of ['Call-ID', 'CSeq']) {
-    for (const value of request.headers.getAll(name)) copied.push({ name, value });
+  // Stored names are canonical (sip-headers.ts), so each copied header is found by its name; the
+  // lines are immutable and copied as they are.
+  const lines = request.headers.list;
+  for (const name of COPIED_NAMES) {
+    for (const line of lines) {
+      if (line.name !== name) continue;
+      // §8.2.6.2: the Via values MUST equal the request's, in the same order; so From, Call-ID, CSeq.
+      copied.push(name === 'To' ? { name, value: toWithTag(line.value, options.toTag) } : line);
+    }
   }
   // §8.2.6.1: a 100 (Trying) MUST copy the request's Timestamp.
-  const timestamp = request.headers.get('Timestamp');
-  if (status === 100 && timestamp !== undefined) copied.push({ name: 'Timestamp', value: timestamp });
-  const extra = extraHeaders.filter((h) => h.name.toLowerCase() !== 'content-length');
+  if (status === 100) {
+    const timestamp = request.headers.get('Timestamp');
+    if (timestamp !== undefined) copied.push({ name: 'Timestamp', value: timestamp });
+  }
+  for (const h of extraHeaders) if (h.name.toLowerCase() !== 'content-length') copied.push(h);
+  copied.push(CONTENT_LENGTH_0);
   return {
     kind: 'response',
     status,
     reason: reason ?? defaultReasonPhrase(status),
-    headers: new SipHeaders([...copied, ...extra, { name: 'Content-Length', value: '0' }]),
+    headers: new SipHeaders(copied),
     body: EMPTY_BODY,
   };
 }
