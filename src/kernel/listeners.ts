@@ -7,6 +7,8 @@ import { serviceKey } from './services.js';
 export class Listeners {
   readonly #ephemeral: boolean;
   readonly #bound = new Map<string, number>();
+  /** `ports` as last built; asked on every SIP request (is this URI ours?), it changes only here. */
+  #ports: Readonly<Record<string, number>> | undefined;
 
   constructor(options: { ephemeral: boolean }) {
     this.#ephemeral = options.ephemeral;
@@ -20,14 +22,17 @@ export class Listeners {
 
   bound(name: string, port: number): void {
     this.#bound.set(name, port);
+    this.#ports = undefined;
   }
 
   closed(name: string): void {
     this.#bound.delete(name);
+    this.#ports = undefined;
   }
 
   get ports(): Readonly<Record<string, number>> {
-    return Object.fromEntries(this.#bound);
+    this.#ports ??= Object.freeze(Object.fromEntries(this.#bound));
+    return this.#ports;
   }
 }
 

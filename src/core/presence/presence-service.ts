@@ -188,6 +188,14 @@ export class PresenceService {
     return fresh;
   }
 
+  /**
+   * The owner's bare address (user@domain), from the watch-policy cache: asked on every change
+   * of a composed presence (two per call, for the on-the-phone state; docs/performance.md, "SIP").
+   */
+  addressOf(ownerId: UserId): Promise<string | undefined> {
+    return this.#address(ownerId);
+  }
+
   #address(ownerId: UserId): Promise<string | undefined> {
     return this.#owner(ownerId, this.#clock.now())?.address ?? this.#facts.addressOf(ownerId);
   }

@@ -154,10 +154,23 @@ describe('DigestCredentialCache', () => {
     return { cache, reads };
   }
 
+  it('keeps a user without a password too, with no credentials (callable, never authenticated)', async () => {
+    const cache = new DigestCredentialCache({
+      clock: new FakeClock(0),
+      accounts: { findUserByName: async (name) => user(name), getCredentials: async () => undefined },
+      ttlMs: 1000,
+      maxEntries: 10,
+    });
+    const found = await cache.lookup('carol', 0);
+    assert.equal(found?.user.username, 'carol');
+    assert.equal(found?.credentials, undefined);
+    assert.equal(cache.size, 1);
+  });
+
   it('reads the store once per user within the lifetime, and never keeps unknown names', async () => {
     const { cache, reads } = counted(10);
     assert.equal((await cache.lookup('alice', 0))?.user.username, 'alice');
-    assert.equal((await cache.lookup('alice', 999))?.credentials.ha1Sha256, 'b');
+    assert.equal((await cache.lookup('alice', 999))?.credentials?.ha1Sha256, 'b');
     assert.equal(await cache.lookup('nobody', 0), undefined);
     assert.equal(await cache.lookup('nobody', 1), undefined);
     assert.deepEqual(reads, ['alice', 'nobody', 'nobody']);

@@ -20,7 +20,8 @@ import type { Clock, TimerHandle } from '../../kernel/index.js';
 
 export interface DigestAccount {
   readonly user: UserRecord;
-  readonly credentials: Pick<StoredCredentials, 'digestRealm' | 'ha1Md5' | 'ha1Sha256'>;
+  /** None for a user without a password (who cannot authenticate, but can be called). */
+  readonly credentials?: Pick<StoredCredentials, 'digestRealm' | 'ha1Md5' | 'ha1Sha256'>;
 }
 
 export interface DigestCredentialCacheOptions {
@@ -57,7 +58,7 @@ export class DigestCredentialCache {
     return this.#entries.size;
   }
 
-  /** The user named `username` (lower-case) with their digest credentials, or undefined. */
+  /** The user named `username` (lower-case) with their digest credentials if any, or undefined. */
   async lookup(username: string, now: number): Promise<DigestAccount | undefined> {
     const cached = this.#entries.get(username);
     if (cached) {
@@ -67,11 +68,17 @@ export class DigestCredentialCache {
     const generation = this.#generation;
     const user = await this.#o.accounts.findUserByName(username);
     const stored = user ? await this.#o.accounts.getCredentials(user.id) : undefined;
-    if (!user || !stored) return undefined;
-    const account: DigestAccount = {
-      user,
-      credentials: { digestRealm: stored.digestRealm, ha1Md5: stored.ha1Md5, ha1Sha256: stored.ha1Sha256 },
-    };
+    if (!user) return undefined;
+    const account: DigestAccount = stored
+      ? {
+          user,
+          credentials: {
+            digestRealm: stored.digestRealm,
+            ha1Md5: stored.ha1Md5,
+            ha1Sha256: stored.ha1Sha256,
+          },
+        }
+      : { user };
     // A password change or removal while we were reading may have made what we read stale.
     if (this.#o.ttlMs > 0 && generation === this.#generation) this.#remember(username, account, now);
     return account;

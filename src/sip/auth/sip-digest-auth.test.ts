@@ -169,3 +169,11 @@ describe('SipDigestAuth (RFC 3261 §22, RFC 8760)', () => {
     );
   });
 });
+
+describe('SipDigestAuth.userNamed', () => {
+  it('finds users by name, any case, and nobody else', async () => {
+    const { auth } = setup();
+    assert.equal((await auth.userNamed('Alice'))?.id, ALICE.id);
+    assert.equal(await auth.userNamed('mallory'), undefined);
+  });
+});

@@ -59,19 +59,27 @@ const DUMMY_HA1: Record<DigestAlgorithm, string> = { MD5: '0'.repeat(32), 'SHA-2
 export class SipDigestAuth {
   readonly #o: SipDigestAuthOptions;
   readonly #credentials: DigestCredentialCache;
+  readonly #clock: Clock;
 
   constructor(options: SipDigestAuthOptions) {
     this.#o = options;
-    this.#credentials = new DigestCredentialCache({
-      accounts: options.accounts,
-      // Off, it keeps nothing, so its clock never runs a timer.
-      ...(options.credentialCache ?? { ttlMs: 0, maxEntries: 1, clock: systemClock }),
-    });
+    // Off, the cache keeps nothing, so its clock never runs a timer.
+    const cache = options.credentialCache ?? { ttlMs: 0, maxEntries: 1, clock: systemClock };
+    this.#clock = cache.clock;
+    this.#credentials = new DigestCredentialCache({ accounts: options.accounts, ...cache });
   }
 
   /** The user's password changed or the user was removed: their cached credentials go (at once). */
   forgetUser(userId: UserId): void {
     this.#credentials.forget(userId);
+  }
+
+  /**
+   * The user named `username`, from the same cache as the credentials: the proxy's target of each
+   * call and MESSAGE is a user who registered (and so was looked up) moments ago.
+   */
+  async userNamed(username: string): Promise<UserRecord | undefined> {
+    return (await this.#credentials.lookup(username.toLowerCase(), this.#clock.now()))?.user;
   }
 
   get realm(): string {

@@ -37,14 +37,16 @@ export const sipProxyModule = defineModule({
       clock: ctx.clock,
       maxCallMs: ctx.options.maxCallHours * 3_600_000,
     });
+    const auth = ctx.use(sipDigestAuthKey);
     const proxy = new SipProxy({
       domain: ctx.domain,
       stack,
       clock: ctx.clock,
       ids: ctx.ids,
       log: ctx.log,
-      auth: ctx.use(sipDigestAuthKey),
-      accounts: store.accounts,
+      auth,
+      // The target of each call: a user who registered moments ago, in SipDigestAuth's cache.
+      accounts: { findUserByName: (name) => auth.userNamed(name) },
       location: ctx.use(locationKey),
       dialPlan: new DialPlan(store.directory, { clock: ctx.clock, ttlMs: 10_000 }),
       feed,

@@ -8,7 +8,7 @@
  * directed presence, unavailable on disconnect and subscription stanzas work as RFC 6121 says.
  * Each session is an Endpoint in the core session registry, kept current here.
  */
-import { type BareJid, bareJid, type Jid, userJid } from '../../core/address/jid.js';
+import { type BareJid, bareJid, type Jid } from '../../core/address/jid.js';
 import { xmppEndpoint } from '../../core/messaging/endpoint.js';
 import type { UserId } from '../../core/ports.js';
 import { type ComposedPresence, presenceSeenBy, samePresence } from '../../core/presence/index.js';
@@ -160,10 +160,9 @@ export const presenceModule = defineModule({
       for (const contact of await watchersOf(userId)) await deliver(bare, from, contact, make);
     };
 
-    const bareOf = async (userId: UserId): Promise<BareJid | undefined> => {
-      const user = await store.accounts.findUserById(userId);
-      return user ? userJid(user.username, hub.domain) : undefined;
-    };
+    // From PresenceService's cache: asked on every change of anyone's composed presence.
+    const bareOf = async (userId: UserId): Promise<BareJid | undefined> =>
+      (await presence.addressOf(userId)) as BareJid | undefined;
 
     // Every real change of the composed presence (any source: XMPP, SIP, a call, the calendar, the
     // API) goes to the watchers of every resource, and to the server resource's.
