@@ -11,7 +11,6 @@ import {
   rosterEffectsRelayKey,
   rosterServiceKey,
   sessionRegistryKey,
-  storeKey,
 } from '../../core/service-keys.js';
 import { defineModule } from '../../kernel/module.js';
 import { serviceKey } from '../../kernel/services.js';
@@ -67,7 +66,8 @@ export const sipEventsModule = defineModule({
     const server = new EventServer({
       stack,
       auth,
-      accounts: ctx.use(storeKey).accounts,
+      // The presentity of each SUBSCRIBE: a user looked up moments ago, in SipDigestAuth's cache.
+      accounts: { findUserByName: (name) => auth.userNamed(name) },
       clock: ctx.clock,
       ids: ctx.ids,
       log: ctx.log,
