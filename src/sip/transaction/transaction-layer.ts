@@ -75,10 +75,22 @@ export interface TransactionLayerOptions {
  * request, kept the whole request alive) — parsed again only for a retransmission. At 3,000
  * REGISTERs/s Timer J keeps ~200,000 of them.
  */
-interface CompletedServerTransaction {
+interface CompletedServerTransaction extends ExpiringRecord {
   readonly bytes: string;
   readonly transport: TransactionTransport;
+}
+
+/** A record of a finished transaction, kept until its timer (J or K) would have ended it. */
+interface ExpiringRecord {
   readonly expiresAt: number;
+}
+
+/** Forgets the expired records at the front of `records` (kept in the order they expire). */
+function forgetExpired(records: Map<string, ExpiringRecord>, now: number): void {
+  for (const [key, record] of records) {
+    if (record.expiresAt > now) break;
+    records.delete(key);
+  }
 }
 
 // A finished UDP non-INVITE transaction stays 32 s (Timer J, §17.2.2): 100 000 sustain ~3,000
@@ -105,7 +117,7 @@ export class TransactionLayer {
    * 5 s of Timer K, each one outlived a dozen scavenges and went to the old generation
    * (docs/performance.md, "SIP").
    */
-  readonly #completedClients = new Map<string, number>();
+  readonly #completedClients = new Map<string, ExpiringRecord>();
   /** Timer K over UDP (T4). */
   readonly #timerK: number;
 
@@ -313,47 +325,38 @@ export class TransactionLayer {
   /** Keeps only the final response of a transaction in Completed, until its Timer J (§17.2.2). */
   #retire(key: string, transaction: NonInviteServerTransaction, final: SipResponse): void {
     transaction.terminate();
-    this.#completed.delete(key);
-    this.#completed.set(key, {
+    this.#remember(this.#completed, key, {
       bytes: serializeMessageText(final),
       transport: transaction.transport,
       expiresAt: this.#options.clock.now() + this.#timerJ,
     });
-    const max = this.#options.maxCompleted ?? DEFAULT_MAX_COMPLETED;
-    // Only when over: a Map iterator starts at the table's first slot and walks the holes the
-    // sweep left there, so one per request would cost O(table) each.
-    if (this.#completed.size > max)
-      for (const oldest of this.#completed.keys()) {
-        if (this.#completed.size <= max) break;
-        this.#completed.delete(oldest);
-      }
-    this.#sweep ??= this.#options.clock.setInterval(() => this.#forgetCompleted(), COMPLETED_SWEEP_MS);
   }
 
   /** Keeps only the key of a client transaction in Completed, until its Timer K (§17.1.2.2). */
   #retireClient(key: string, transaction: NonInviteClientTransaction): void {
     transaction.terminate();
-    this.#completedClients.delete(key);
-    this.#completedClients.set(key, this.#options.clock.now() + this.#timerK);
+    this.#remember(this.#completedClients, key, { expiresAt: this.#options.clock.now() + this.#timerK });
+  }
+
+  /** `value` as the newest of `records`, the oldest forgotten beyond maxCompleted; the sweep runs. */
+  #remember<T extends ExpiringRecord>(records: Map<string, T>, key: string, value: T): void {
+    records.delete(key);
+    records.set(key, value);
     const max = this.#options.maxCompleted ?? DEFAULT_MAX_COMPLETED;
-    if (this.#completedClients.size > max)
-      for (const oldest of this.#completedClients.keys()) {
-        if (this.#completedClients.size <= max) break;
-        this.#completedClients.delete(oldest);
+    // Only when over: a Map iterator starts at the table's first slot and walks the holes the
+    // sweep left there, so one per request would cost O(table) each.
+    if (records.size > max)
+      for (const oldest of records.keys()) {
+        if (records.size <= max) break;
+        records.delete(oldest);
       }
     this.#sweep ??= this.#options.clock.setInterval(() => this.#forgetCompleted(), COMPLETED_SWEEP_MS);
   }
 
   #forgetCompleted(): void {
     const now = this.#options.clock.now();
-    for (const [key, completed] of this.#completed) {
-      if (completed.expiresAt > now) break;
-      this.#completed.delete(key);
-    }
-    for (const [key, expiresAt] of this.#completedClients) {
-      if (expiresAt > now) break;
-      this.#completedClients.delete(key);
-    }
+    forgetExpired(this.#completed, now);
+    forgetExpired(this.#completedClients, now);
     if (this.#completed.size === 0 && this.#completedClients.size === 0) {
       this.#sweep?.cancel();
       this.#sweep = undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
-import { startWalCheckpoints } from './sqlite-wal-checkpoints.js';
+import { startWalCheckpoints, type WalCheckpointOptions } from './sqlite-wal-checkpoints.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-wal-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,46 +41,47 @@ async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boole
   return check();
 }
 
+/** Runs `body` on a fresh WAL database with checkpoints started; stops them and closes it after. */
+async function checkpointing(
+  name: string,
+  options: WalCheckpointOptions,
+  body: (db: ReturnType<typeof walDatabase>) => void | Promise<void>,
+): Promise<void> {
+  const db = walDatabase(name);
+  const stop = startWalCheckpoints(db, options);
+  try {
+    await body(db);
+  } finally {
+    stop();
+    db.close();
+  }
+}
+
 describe('startWalCheckpoints', () => {
-  it('sets wal_autocheckpoint, so that commits alone leave the rows in the log', () => {
-    const db = walDatabase('bound.db');
-    const stop = startWalCheckpoints(db, { intervalMs: 60_000, maxWalPages: 5000 });
-    try {
+  it('sets wal_autocheckpoint, so that commits alone leave the rows in the log', async () => {
+    await checkpointing('bound.db', { intervalMs: 60_000, maxWalPages: 5000 }, async (db) => {
       assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 5000);
       for (let i = 0; i < 200; i++) db.prepare('insert into t (v) values (?)').run(`row ${i}`);
       assert.equal(rowsInTheFile('bound.db'), 0);
-    } finally {
-      stop();
-      db.close();
-    }
+    });
   });
 
   it('copies what was committed into the database file on its timer', async () => {
-    const db = walDatabase('timer.db');
-    const stop = startWalCheckpoints(db, { intervalMs: 20, maxWalPages: 10_000 });
-    try {
+    await checkpointing('timer.db', { intervalMs: 20, maxWalPages: 10_000 }, async (db) => {
       db.prepare('insert into t (v) values (?)').run('one');
       assert.ok(await eventually(() => rowsInTheFile('timer.db') === 1), 'the row reached the file');
-    } finally {
-      stop();
-      db.close();
-    }
+    });
   });
 
   it('leaves an open transaction alone and checkpoints after it committed', async () => {
-    const db = walDatabase('open.db');
-    const stop = startWalCheckpoints(db, { intervalMs: 10, maxWalPages: 10_000 });
-    try {
+    await checkpointing('open.db', { intervalMs: 10, maxWalPages: 10_000 }, async (db) => {
       db.exec('begin');
       db.prepare('insert into t (v) values (?)').run('pending');
       await sleep(60);
       assert.equal(db.inTransaction, true);
       db.exec('commit');
       assert.ok(await eventually(() => rowsInTheFile('open.db') === 1));
-    } finally {
-      stop();
-      db.close();
-    }
+    });
   });
 
   it('stops: nothing is checkpointed after the stop function ran', async () => {
