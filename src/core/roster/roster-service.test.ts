@@ -145,6 +145,29 @@ describe('RosterService with blocking (XEP-0191)', () => {
     assert.deepEqual(await roster.subscribers(juliet), []);
   });
 
+  it('asks the block list only about the subscribers `among` accepts (a broadcast: those online)', async () => {
+    await roster.subscribe(romeo, 'juliet@localhost');
+    await roster.approve(juliet, 'romeo@localhost');
+    const asked: string[] = [];
+    const counting = new RosterService({
+      store,
+      clock: new FakeClock(),
+      domain: DOMAIN,
+      blocks: {
+        isBlocked: (owner, address) => {
+          asked.push(address);
+          return blocks.isBlocked(owner, address);
+        },
+      } as BlockService,
+    });
+    assert.deepEqual(await counting.subscribers(juliet, () => false), []);
+    assert.deepEqual(asked, [], 'nobody online: no block-list question');
+    assert.deepEqual(await counting.subscribers(juliet, (c) => c === 'romeo@localhost'), ['romeo@localhost']);
+    await blocks.block(juliet, ['romeo@localhost']);
+    assert.deepEqual(await counting.subscribers(juliet, () => true), [], 'a blocked one still left out');
+    assert.deepEqual(asked, ['romeo@localhost', 'romeo@localhost']);
+  });
+
   it('the broadcast set follows each roster change at once, though it is kept between changes', async () => {
     assert.deepEqual(await roster.subscribers(juliet), []);
     await roster.subscribe(romeo, 'juliet@localhost');

@@ -114,7 +114,9 @@ export const presenceModule = defineModule({
      * The subscribers who may get the owner's presence (RFC 6121 §4.2.2): RosterService leaves
      * out those the owner blocked (XEP-0191 §3.5), so the block list is read once per contact.
      */
-    const watchersOf = (userId: UserId): Promise<BareJid[]> => roster.subscribers(userId);
+    const watchersOf = (userId: UserId): Promise<BareJid[]> =>
+      // Only those who can receive it now: `deliver` sends to available sessions alone.
+      roster.subscribers(userId, (contact) => hub.sessions.ofBare(contact).some(isAvailable));
 
     /** What a target sees of the composed presence: its own resources all of it, subscribers per the watch policy. */
     const seenBy = (composed: ComposedPresence, isSelf: boolean) =>
