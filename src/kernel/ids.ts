@@ -16,14 +16,20 @@ let offset = 0;
 
 /** RFC 4648 §5's URL-safe characters in ASCII order, so that encoded numbers sort as numbers. */
 const SORTED_DIGITS = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
-/** 8 digits of 6 bits: milliseconds since 1970 until the year 10889. */
+/** 8 digits of 6 bits: milliseconds since 1970, offset by 64^7 (see timePrefix). */
 const TIME_DIGITS = 8;
+/**
+ * Added to the time so that the first digit is never `-` (digit 0), which it would be until
+ * 2109: an id that starts with `-` reads as an option on a command line (`herald … <id>`, `rm`).
+ * The first character is `0` until 2109, then `1`…; the order is unchanged.
+ */
+const TIME_OFFSET = 64 ** 7;
 let prefixMs = -1;
 let prefix = '';
 
-/** The creation time, in digits that sort (byte-wise, as SQLite and Postgres' "C" compare) by time. */
+/** The creation time, in digits that sort (byte-wise, as SQLite and Postgres' "C" compare) by time, never starting with `-`. */
 export function timePrefix(ms: number): string {
-  let rest = Math.max(0, Math.trunc(ms));
+  let rest = Math.max(0, Math.trunc(ms)) + TIME_OFFSET;
   let text = '';
   for (let i = 0; i < TIME_DIGITS; i++) {
     text = SORTED_DIGITS[rest % 64] + text;
