@@ -75,6 +75,25 @@ describe('a forked INVITE (§16.7)', () => {
     assert.deepEqual(last.headers.values('Via'), aliceRequest().headers.values('Via'));
   });
 
+  it("forwards 2xx retransmissions and a second phone's 200 after the first (RFC 6026 §8.4, §16.7 step 5)", () => {
+    const { clock, alice, answer, sentTo } = setUp();
+    answer(1, 200);
+    // Phone 1 did not get its ACK yet and retransmits the 200 (§13.3.1.4); phone 0 answers too,
+    // before the CANCEL reached it: every 2xx goes upstream, with Alice's Via only.
+    clock.advance(500);
+    answer(1, 200);
+    answer(0, 200);
+    assert.deepEqual(sentTo(alice), ['200', '200', '200']);
+    for (const sent of alice.sent) {
+      assert.ok(sent.message.kind === 'response');
+      assert.deepEqual(sent.message.headers.values('Via'), aliceRequest().headers.values('Via'));
+    }
+    // After Timer M (64*T1) a 2xx matches nothing and is dropped (RFC 6026).
+    clock.advance(32_000);
+    answer(1, 200);
+    assert.equal(alice.sent.length, 3);
+  });
+
   it('sends the best final response once every branch is done (486 over a timeout)', () => {
     const { alice, answer, sentTo, statuses } = setUp();
     answer(0, 408);

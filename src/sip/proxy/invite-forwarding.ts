@@ -6,6 +6,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-16.7
  */
 import type { Clock, TimerHandle } from '../../kernel/clock.js';
+import { ownString } from '../../kernel/own-string.js';
 import type {
   InviteClientTransaction,
   InviteServerTransaction,
@@ -14,7 +15,7 @@ import type {
   TransactionTransport,
 } from '../transaction/index.js';
 import { createResponse, type SipHeader, type SipRequest, type SipResponse } from '../wire/index.js';
-import { upstreamResponse } from './rfc3261-request-forwarding.js';
+import { upstreamResponse, withVias } from './rfc3261-request-forwarding.js';
 import { bestResponseIndex, classifyResponse, upstreamStatus } from './rfc3261-response-selection.js';
 
 /** Told of what happens on each branch (the call-leg feed listens). */
@@ -89,6 +90,7 @@ export class InviteForwarding {
     const sent = this.#o.transactions.sendInvite(request, transport, {
       responseReceived: (response) => this.#response(branch, response),
       failed: (failure) => this.#final(branch, createResponse(request, failureStatus(failure))),
+      accepted: () => this.#lateTwoHundreds(),
     });
     if (!sent.ok) return false;
     branch.transaction = sent.transaction;
@@ -177,6 +179,18 @@ export class InviteForwarding {
         throw new Error(`unknown action ${String(never)}`);
       }
     }
+  }
+
+  /**
+   * What forwards the 2xx retransmissions a branch in Accepted receives (RFC 6026 §8.4, §16.7 step 5):
+   * straight upstream, as `#forward` does once the server transaction is past Accepted. It holds
+   * the upstream flow and copies of the received Via values only — not this response context,
+   * which can go once its branches are done.
+   */
+  #lateTwoHundreds(): (retransmission: SipResponse) => void {
+    const transport = this.#o.server.transport;
+    const vias = this.#o.server.request.headers.getAll('Via').map(ownString);
+    return (retransmission) => transport.send(withVias(retransmission, vias));
   }
 
   #forward(response: SipResponse): void {

@@ -64,7 +64,12 @@ export function forwardedRequest(request: SipRequest, plan: BranchPlan): SipRequ
  */
 export function upstreamResponse(response: SipResponse, received?: SipRequest): SipResponse {
   if (!received) return { ...response, headers: response.headers.removeFirstValue('Via') };
+  return withVias(response, received.headers.getAll('Via'));
+}
+
+/** `response` with the Via lines `vias` (the received request's, in order) instead of its own. */
+export function withVias(response: SipResponse, vias: readonly string[]): SipResponse {
   let headers = response.headers.remove('Via');
-  for (const via of [...received.headers.getAll('Via')].reverse()) headers = headers.prepend('Via', via);
+  for (const via of [...vias].reverse()) headers = headers.prepend('Via', via);
   return { ...response, headers };
 }

@@ -88,6 +88,7 @@ export class InviteServerTransaction {
       else this.#complete(response);
       // §17.2.1: any response from the TU in Proceeding MUST be passed to the transport layer.
       this.transport.send(response);
+      if (status >= 200 && status < 300) this.#observers.notify((u) => u.accepted?.(response));
       return { ok: true };
     }
     if (this.#state === 'Accepted' && status >= 200 && status < 300) {

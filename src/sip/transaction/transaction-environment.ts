@@ -38,6 +38,13 @@ export interface ClientTransactionUser {
   failed?(failure: TransactionFailure): void;
   /** Once, when the transaction is destroyed (§17.1.1.2: "the instant it enters Terminated"). */
   terminated?(): void;
+  /**
+   * RFC 6026 §8.4: an INVITE client transaction entered Accepted with `response`, after it went to
+   * `responseReceived`. What this returns is given every further 2xx until Timer M, and is all the
+   * transaction layer keeps of the transaction (and of this user) meanwhile; undefined keeps the
+   * transaction whole, and its further 2xx go to `responseReceived`.
+   */
+  accepted?(response: SipResponse): ((retransmission: SipResponse) => void) | undefined;
 }
 
 /** What a server transaction tells its TU. Every callback is optional. */
@@ -51,6 +58,8 @@ export interface ServerTransactionUser {
   failed?(failure: TransactionFailure): void;
   /** A non-INVITE server transaction sent its final response and entered Completed (§17.2.2). */
   completed?(final: SipResponse): void;
+  /** An INVITE server transaction sent a 2xx and entered Accepted (RFC 6026 §8.7). */
+  accepted?(final: SipResponse): void;
   terminated?(): void;
 }
 

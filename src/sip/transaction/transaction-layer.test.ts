@@ -133,6 +133,43 @@ describe('client transactions', () => {
   });
 });
 
+describe('INVITE client transactions in Accepted (RFC 6026 §8.4)', () => {
+  it('are only where their TU said further 2xx go, until Timer M', () => {
+    const { clock, layer, bob, discarded } = setUp();
+    const log: string[] = [];
+    const late: number[] = [];
+    const sent = layer.sendInvite(aliceRequest({ branch: null }), bob, {
+      ...recordingUser(log),
+      accepted: () => (retransmission) => void late.push(retransmission.status),
+    });
+    assert.ok(sent.ok);
+    const ok = bobResponse(sent.transaction.request, 200);
+    assert.equal(layer.receive(ok, bob).kind, 'matched');
+    assert.deepEqual(log, ['response 200', 'terminated'], 'the TU heard the 2xx, then the end');
+    assert.equal(sent.transaction.state, 'Terminated');
+    assert.equal(layer.size, 0);
+    clock.advance(500);
+    assert.deepEqual(layer.receive(ok, bob), { kind: 'absorbed' });
+    assert.deepEqual(late, [200], 'the retransmitted 2xx went where the TU said');
+    assert.deepEqual(layer.receive(bobResponse(sent.transaction.request, 180), bob), { kind: 'absorbed' });
+    assert.deepEqual(late, [200], 'nothing but a 2xx');
+    clock.advance(31_500);
+    assert.deepEqual(layer.receive(ok, bob), { kind: 'discarded' });
+    assert.equal(discarded.length, 1);
+    assert.deepEqual(log, ['response 200', 'terminated']);
+  });
+
+  it('stay whole when the TU leaves nothing for further 2xx', () => {
+    const { layer, bob } = setUp();
+    const sent = layer.sendInvite(aliceRequest({ branch: null }), bob, { accepted: () => undefined });
+    assert.ok(sent.ok);
+    layer.receive(bobResponse(sent.transaction.request, 200), bob);
+    assert.equal(sent.transaction.state, 'Accepted');
+    assert.equal(layer.size, 1);
+    layer.close();
+  });
+});
+
 describe('server transactions', () => {
   it('absorb a retransmitted INVITE, answering it with the last response', () => {
     const { layer, alice, incoming } = setUp();
@@ -174,15 +211,18 @@ describe('server transactions', () => {
     const [first] = incoming;
     assert.ok(first?.kind === 'invite');
     first.transaction.respond(bobResponse(invite, 200));
+    // Only its key is kept in Accepted: the transaction itself is gone at once.
+    assert.equal(first.transaction.state, 'Terminated');
+    assert.equal(layer.size, 0);
     clock.advance(1_000);
-    assert.equal(layer.receive(invite, alice).kind, 'matched');
+    assert.deepEqual(layer.receive(invite, alice), { kind: 'absorbed' });
     assert.deepEqual(kinds(incoming), ['invite INVITE']);
     assert.deepEqual(alice.lines, ['+0 200 OK'], 'the TU, not the transaction, retransmits the 2xx');
-    // COMPAT: a peer that reuses the INVITE's branch for the ACK of the 2xx reaches the TU through it.
+    // COMPAT: a peer that reuses the INVITE's branch for the ACK of the 2xx reaches the TU as well.
     layer.receive(aliceRequest({ method: 'ACK', toTag: 'a6c85cf' }), alice);
     assert.deepEqual(kinds(incoming), ['invite INVITE', 'ack ACK']);
     clock.advance(31_000);
-    assert.equal(layer.size, 0);
+    assert.equal(layer.receive(invite, alice).kind, 'created', 'after Timer L the INVITE is new again');
   });
 
   it('CANCEL: handed up with the INVITE’s transaction, or none when nothing matches', () => {

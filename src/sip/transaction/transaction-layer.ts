@@ -80,9 +80,14 @@ interface CompletedServerTransaction extends ExpiringRecord {
   readonly transport: TransactionTransport;
 }
 
-/** A record of a finished transaction, kept until its timer (J or K) would have ended it. */
+/** A record of a finished transaction, kept until its timer (J, K, L or M) would have ended it. */
 interface ExpiringRecord {
   readonly expiresAt: number;
+}
+
+/** An INVITE client transaction in Accepted (RFC 6026 §8.4): where its further 2xx go. */
+interface AcceptedClientTransaction extends ExpiringRecord {
+  readonly forward: (retransmission: SipResponse) => void;
 }
 
 /** Forgets the expired records at the front of `records` (kept in the order they expire). */
@@ -120,6 +125,18 @@ export class TransactionLayer {
   readonly #completedClients = new Map<string, ExpiringRecord>();
   /** Timer K over UDP (T4). */
   readonly #timerK: number;
+  /**
+   * INVITE transactions in RFC 6026's Accepted state (a 2xx was sent or received), until Timers L
+   * and M (64*T1, every transport): a server one only absorbs retransmitted INVITEs (its ACK goes
+   * to the TU statelessly, as when nothing matches), a client one only hands further 2xx to what
+   * its TU left for them. Kept whole, each call's pair held its requests, responses and the
+   * proxy's response context for 32 s: ~9 KB a call, 400 MB at 1,400 calls/s
+   * (docs/performance.md, "SIP").
+   */
+  readonly #acceptedServers = new Map<string, ExpiringRecord>();
+  readonly #acceptedClients = new Map<string, AcceptedClientTransaction>();
+  /** Timers L and M (the same value). */
+  readonly #timerAccepted: number;
 
   constructor(options: TransactionLayerOptions) {
     this.#options = options;
@@ -127,6 +144,7 @@ export class TransactionLayer {
     const udp = timerValues(false, options.timers);
     this.#timerJ = udp.J;
     this.#timerK = udp.K;
+    this.#timerAccepted = Math.max(udp.L, udp.M);
   }
 
   /** Live transactions, client and server. */
@@ -211,6 +229,8 @@ export class TransactionLayer {
     for (const transaction of [...this.#clients.values(), ...this.#servers.values()]) transaction.terminate();
     this.#completed.clear();
     this.#completedClients.clear();
+    this.#acceptedServers.clear();
+    this.#acceptedClients.clear();
     this.#sweep?.cancel();
     this.#sweep = undefined;
   }
@@ -237,6 +257,15 @@ export class TransactionLayer {
     this.#track(this.#clients, key, transaction);
     if (user) transaction.observe(user);
     // After the TU's: it hears the final response before the transaction is retired.
+    const accepted = user?.accepted;
+    if (transaction.kind === 'invite-client' && accepted)
+      transaction.observe({
+        responseReceived: (response) => {
+          if (response.status < 200 || response.status >= 300 || transaction.state !== 'Accepted') return;
+          const forward = accepted.call(user, response);
+          if (forward) this.#retireAcceptedClient(key, transaction as InviteClientTransaction, forward);
+        },
+      });
     if (transaction.kind === 'non-invite-client' && !transaction.transport.isReliable)
       transaction.observe({
         responseReceived: (response) => {
@@ -253,6 +282,12 @@ export class TransactionLayer {
     if (!transaction) {
       // §17.1.2.2: in Completed, retransmissions of the final response are absorbed (Timer K).
       if (key !== undefined && this.#completedClients.has(key)) return { kind: 'absorbed' };
+      const accepted = key === undefined ? undefined : this.#acceptedClients.get(key);
+      if (accepted) {
+        // RFC 6026 §8.4: in Accepted every further 2xx goes to the TU; anything else is absorbed.
+        if (response.status >= 200 && response.status < 300) accepted.forward(response);
+        return { kind: 'absorbed' };
+      }
       // RFC 6026 (updating §18.1.2): a response matching no client transaction is silently discarded by
       // anything but a stateless proxy, which the TU may be (hence the callback).
       this.#options.user.responseDiscarded?.(response);
@@ -273,6 +308,8 @@ export class TransactionLayer {
       if (final.ok) completed.transport.send(final.message);
       return { kind: 'absorbed' };
     }
+    // RFC 6026 §8.7: a retransmitted INVITE whose transaction is in Accepted is absorbed.
+    if (request.method === 'INVITE' && this.#acceptedServers.has(key)) return { kind: 'absorbed' };
     const existing = this.#findServer(request, key);
     if (existing) {
       // §17.2.3: a retransmission (or the ACK for a non-2xx) goes to its transaction, not to the TU.
@@ -294,6 +331,9 @@ export class TransactionLayer {
       transaction.observe({
         ackReceived: (ack) => user.requestReceived({ kind: 'ack', request: ack, source }),
       });
+      // Only RFC 3261 requests: an RFC 2543 one is matched on its To tag too (#findServer).
+      if (isRfc3261Request(request))
+        transaction.observe({ accepted: () => this.#retireAcceptedServer(key, transaction) });
       transaction.start();
       user.requestReceived({ kind: 'invite', request, transaction });
       return { kind: 'created', transaction };
@@ -338,6 +378,27 @@ export class TransactionLayer {
     this.#remember(this.#completedClients, key, { expiresAt: this.#options.clock.now() + this.#timerK });
   }
 
+  /** Keeps only the key of an INVITE server transaction in Accepted, until Timer L (RFC 6026 §8.7). */
+  #retireAcceptedServer(key: string, transaction: InviteServerTransaction): void {
+    transaction.terminate();
+    this.#remember(this.#acceptedServers, key, {
+      expiresAt: this.#options.clock.now() + this.#timerAccepted,
+    });
+  }
+
+  /** Keeps only where further 2xx go of an INVITE client transaction in Accepted, until Timer M. */
+  #retireAcceptedClient(
+    key: string,
+    transaction: InviteClientTransaction,
+    forward: (retransmission: SipResponse) => void,
+  ): void {
+    transaction.terminate();
+    this.#remember(this.#acceptedClients, key, {
+      expiresAt: this.#options.clock.now() + this.#timerAccepted,
+      forward,
+    });
+  }
+
   /** `value` as the newest of `records`, the oldest forgotten beyond maxCompleted; the sweep runs. */
   #remember<T extends ExpiringRecord>(records: Map<string, T>, key: string, value: T): void {
     records.delete(key);
@@ -355,9 +416,9 @@ export class TransactionLayer {
 
   #forgetCompleted(): void {
     const now = this.#options.clock.now();
-    forgetExpired(this.#completed, now);
-    forgetExpired(this.#completedClients, now);
-    if (this.#completed.size === 0 && this.#completedClients.size === 0) {
+    const all = [this.#completed, this.#completedClients, this.#acceptedServers, this.#acceptedClients];
+    for (const records of all) forgetExpired(records, now);
+    if (all.every((records) => records.size === 0)) {
       this.#sweep?.cancel();
       this.#sweep = undefined;
     }
