@@ -165,7 +165,7 @@ export class PresenceService {
     const jid = parseJid(watcher);
     if (!jid) return 'none';
     const bare = bareJid(jid);
-    const owner = await this.#address(ownerId);
+    const owner = await this.addressOf(ownerId);
     if (owner === undefined) return 'none';
     return decideWatch({
       isSelf: bare === owner,
@@ -193,10 +193,6 @@ export class PresenceService {
    * of a composed presence (two per call, for the on-the-phone state; docs/performance.md, "SIP").
    */
   addressOf(ownerId: UserId): Promise<string | undefined> {
-    return this.#address(ownerId);
-  }
-
-  #address(ownerId: UserId): Promise<string | undefined> {
     return this.#owner(ownerId, this.#clock.now())?.address ?? this.#facts.addressOf(ownerId);
   }
 

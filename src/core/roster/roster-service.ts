@@ -117,8 +117,8 @@ export class RosterService {
     return this.#send(userId, contact, 'unsubscribed');
   }
 
-  /** Who receives the user's presence broadcasts: 'from' and 'both', less those the user blocked. */
   /**
+   * Who receives the user's presence broadcasts: 'from' and 'both', less those the user blocked.
    * `among`: only the subscribers it accepts are asked of the block list — a presence broadcast
    * wants those with an available session, and a presentity with 1,000 contacts of whom none is
    * online was 1,000 block-list checks per change (two per call; docs/performance.md, "SIP").

@@ -4,7 +4,7 @@
  * `stale=true` and no new password prompt). Replays are refused by requiring each nonce's nc
  * to grow (RFC 7616 §3.4.5), tracked in bounded memory.
  */
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ownString } from '../../kernel/own-string.js';
 
 export type NonceCheck = 'valid' | 'stale' | 'invalid';
@@ -13,8 +13,7 @@ export type NonceCheck = 'valid' | 'stale' | 'invalid';
 const RANDOM_POOL_BYTES = 8 * 256;
 
 export class DigestNonces {
-  /** A KeyObject: createHmac with a Buffer key imports it again on every call. */
-  readonly #secret: KeyObject;
+  readonly #secret: Buffer;
   readonly #maxAgeMs: number;
   readonly #random: (bytes: number) => Buffer;
   readonly #lastNc = new Map<string, number>();
@@ -30,7 +29,7 @@ export class DigestNonces {
     random: (bytes: number) => Buffer;
     maxTracked?: number;
   }) {
-    this.#secret = createSecretKey(options.secret);
+    this.#secret = options.secret;
     this.#maxAgeMs = options.maxAgeMs;
     this.#random = options.random;
     this.#maxTracked = options.maxTracked ?? 100_000;

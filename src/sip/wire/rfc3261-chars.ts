@@ -39,21 +39,21 @@ export function isToken(s: string): boolean {
 
 /** Whether `s` from `start` to before `end` is a token. */
 export function isTokenRange(s: string, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (let i = start; i < end; i++) if (!isIn(TOKEN_CODES, s.charCodeAt(i))) return false;
-  return true;
+  return isNonEmptyRunOf(TOKEN_CODES, s, start, end);
 }
 
-function isWord(s: string, start: number, end: number): boolean {
+/** Whether `s` from `start` to before `end` is one or more characters, all in `table`. */
+function isNonEmptyRunOf(table: Uint8Array, s: string, start: number, end: number): boolean {
   if (end <= start) return false;
-  for (let i = start; i < end; i++) if (!isIn(WORD_CODES, s.charCodeAt(i))) return false;
+  for (let i = start; i < end; i++) if (!isIn(table, s.charCodeAt(i))) return false;
   return true;
 }
 
 /** Call-ID = word [ "@" word ] (RFC 3261 §25.1). */
 export function isCallId(s: string): boolean {
   const at = s.indexOf('@');
-  return at < 0 ? isWord(s, 0, s.length) : isWord(s, 0, at) && isWord(s, at + 1, s.length);
+  const isWord = (start: number, end: number) => isNonEmptyRunOf(WORD_CODES, s, start, end);
+  return at < 0 ? isWord(0, s.length) : isWord(0, at) && isWord(at + 1, s.length);
 }
 
 export function isWhitespace(c: string | undefined): boolean {

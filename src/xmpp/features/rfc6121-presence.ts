@@ -163,8 +163,7 @@ export const presenceModule = defineModule({
     };
 
     // From PresenceService's cache: asked on every change of anyone's composed presence.
-    const bareOf = async (userId: UserId): Promise<BareJid | undefined> =>
-      (await presence.addressOf(userId)) as BareJid | undefined;
+    const bareOf = (userId: UserId) => presence.addressOf(userId) as Promise<BareJid | undefined>;
 
     // Every real change of the composed presence (any source: XMPP, SIP, a call, the calendar, the
     // API) goes to the watchers of every resource, and to the server resource's.
