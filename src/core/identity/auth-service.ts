@@ -2,7 +2,7 @@
  * Signing in over HTTP: password checks with throttling, and bearer tokens (POST /api/v1/session).
  * Tokens are random 256-bit strings; only their SHA-256 is kept, so a memory dump shows none.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
 import { HeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
@@ -32,7 +32,7 @@ interface TokenEntry {
 const MAX_TOKENS = 200_000;
 const MAX_CACHED = 10_000;
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
+const sha256 = (value: string): string => hash('sha256', value, 'base64url');
 
 export const userPrincipal = (user: UserRecord): UserPrincipal => ({
   kind: 'user',

@@ -3,7 +3,7 @@
  * as HTTP Digest does: RFC 7616 §3.4, RFC 2617 §3.2.2 (RFC 3261 §22.4 applies them to SIP).
  * https://www.rfc-editor.org/rfc/rfc8760 — https://www.rfc-editor.org/rfc/rfc7616#section-3.4
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { HeraldError } from '../../kernel/errors.js';
 
 /**
@@ -40,7 +40,7 @@ function h(algorithm: DigestAlgorithm, data: string): string {
   const name = NODE_HASH[algorithm];
   if (name === undefined)
     throw new HeraldError('HERALD_ERR_INTERNAL', `unsupported digest algorithm ${String(algorithm)}`);
-  return createHash(name).update(data, 'utf8').digest('hex');
+  return hash(name, data, 'hex');
 }
 
 /**

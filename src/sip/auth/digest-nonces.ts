@@ -3,17 +3,26 @@
  * so any node can check one; a nonce older than `maxAgeMs` is *stale* (the client retries with
  * `stale=true` and no new password prompt). Replays are refused by requiring each nonce's nc
  * to grow (RFC 7616 §3.4.5), tracked in bounded memory.
+ *
+ * A nonce is 8 bytes of time and 8 random, then its tag: those 16 bytes enciphered with AES-128
+ * under a key derived from the secret. A block cipher on one fixed-length block is a PRF, so the
+ * tag is a MAC (CBC-MAC of a one-block message) that nobody without the key can forge, and one
+ * cipher object serves every nonce (ECB without padding keeps no state between blocks): an HMAC
+ * object per nonce was 3 % of a MESSAGE's CPU (docs/performance.md, SIP).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type Cipher, createCipheriv, hash, timingSafeEqual } from 'node:crypto';
 import { ownString } from '../../kernel/own-string.js';
 
 export type NonceCheck = 'valid' | 'stale' | 'invalid';
+
+/** Keeps the nonce key apart from anything else derived from the same secret. */
+const KEY_LABEL = Buffer.from('herald sip digest nonce\n');
 
 /** Random bytes are fetched this many at a time and used 8 per nonce, never twice. */
 const RANDOM_POOL_BYTES = 8 * 256;
 
 export class DigestNonces {
-  readonly #secret: Buffer;
+  readonly #cipher: Cipher;
   readonly #maxAgeMs: number;
   readonly #random: (bytes: number) => Buffer;
   readonly #lastNc = new Map<string, number>();
@@ -29,7 +38,8 @@ export class DigestNonces {
     random: (bytes: number) => Buffer;
     maxTracked?: number;
   }) {
-    this.#secret = options.secret;
+    const key = hash('sha256', Buffer.concat([KEY_LABEL, options.secret]), 'buffer').subarray(0, 16);
+    this.#cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
     this.#maxAgeMs = options.maxAgeMs;
     this.#random = options.random;
     this.#maxTracked = options.maxTracked ?? 100_000;
@@ -81,7 +91,8 @@ export class DigestNonces {
     return true;
   }
 
+  /** AES-128 of the one 16-byte block: `update` of a block gives its ciphertext at once. */
   #sign(body: Buffer): Buffer {
-    return createHmac('sha256', this.#secret).update(body).digest().subarray(0, 16);
+    return this.#cipher.update(body);
   }
 }

@@ -96,13 +96,15 @@ function credentials(
 }
 
 describe('SipDigestAuth (RFC 3261 §22, RFC 8760)', () => {
-  it('challenges with SHA-256 then MD5, qop="auth", each with a fresh nonce', () => {
+  it('challenges with SHA-256 then MD5, qop="auth", under one fresh nonce', () => {
     const { auth } = setup();
     const headers = auth.challenges('WWW-Authenticate', 1000, false);
     assert.deepEqual(
       headers.map((h) => /algorithm=([\w-]+)/.exec(h.value)?.[1]),
       ['SHA-256', 'MD5'],
     );
+    const nonces = headers.map((h) => /nonce="([^"]+)"/.exec(h.value)?.[1]);
+    assert.equal(nonces[0], nonces[1], 'one nonce for both algorithms');
     assert.ok(headers.every((h) => h.value.includes(`realm="${REALM}"`) && h.value.includes('qop="auth"')));
     assert.equal(auth.challenges('WWW-Authenticate', 1000, true, 'sipsak 0.9.8.1').length, 1);
   });

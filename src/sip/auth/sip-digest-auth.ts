@@ -87,7 +87,9 @@ export class SipDigestAuth {
   }
 
   /**
-   * One challenge header per algorithm, each with its own fresh nonce and qop="auth".
+   * One challenge header per algorithm, all with one fresh nonce and qop="auth" (RFC 7616 §3.9.1
+   * challenges with SHA-256 and MD5 under one nonce; the nonce dates the challenge, whichever
+   * algorithm the client picks, and its nc counts once per nonce, §3.4.5).
    * COMPAT(sipsak 0.9.8): it reads only the first challenge and knows only MD5, so a User-Agent
    * matching `md5OnlyUserAgents` gets the MD5 challenge alone.
    */
@@ -100,11 +102,12 @@ export class SipDigestAuth {
     const isMd5Only =
       userAgent !== undefined &&
       (this.#o.md5OnlyUserAgents ?? []).some((prefix) => userAgent.startsWith(prefix));
+    const nonce = this.#o.nonces.issue(now);
     return (isMd5Only ? (['MD5'] as const) : CHALLENGED).map((algorithm) => ({
       name,
       value: formatDigestChallenge({
         realm: this.#o.realm,
-        nonce: this.#o.nonces.issue(now),
+        nonce,
         stale,
         algorithm,
         qop: ['auth'],

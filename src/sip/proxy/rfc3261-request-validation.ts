@@ -3,7 +3,7 @@
  * (§16.6 step 8): pure functions of the request.
  * https://www.rfc-editor.org/rfc/rfc3261#section-16.3
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   BRANCH_MAGIC_COOKIE,
   callId,
@@ -42,7 +42,7 @@ export function loopHash(request: SipRequest): string {
     request.headers.values('Proxy-Authorization').join(','),
     request.headers.values('Route').join(','),
   ];
-  return createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 16).replace(/[-_]/g, 'x');
+  return hash('sha256', parts.join('\n'), 'base64url').slice(0, 16).replace(/[-_]/g, 'x');
 }
 
 /** The branch of one forwarded copy: our prefix, the loop hash, and what makes it unique. */

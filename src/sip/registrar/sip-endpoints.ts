@@ -2,13 +2,13 @@
  * A SIP registration as a core Endpoint (SPEC M1; RFC 3261 §10: one binding, one place the user is
  * reached), so that MessageService routes to it like to an XMPP resource.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Endpoint, SipBindingRecord, UserRecord } from '../../core/ports.js';
 import { ownString } from '../../kernel/own-string.js';
 
 /** Stable per contact: the same binding refreshed keeps its endpoint. */
 export function bindingResource(contact: string): string {
-  return `sip-${createHash('sha256').update(contact, 'utf8').digest('base64url').slice(0, 12)}`;
+  return `sip-${hash('sha256', contact, 'base64url').slice(0, 12)}`;
 }
 
 /** The endpoint of one binding; the `sip:` prefix keeps its id apart from every full JID. */

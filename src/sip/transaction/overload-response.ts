@@ -3,7 +3,7 @@
  * answers with, without a transaction, when it holds as many transactions as it may.
  * https://www.rfc-editor.org/rfc/rfc3261#section-8.2.7
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createResponse, type SipRequest, type SipResponse } from '../wire/index.js';
 import { serverTransactionKey } from './transaction-keys.js';
 
@@ -12,6 +12,6 @@ import { serverTransactionKey } from './transaction-keys.js';
  * tag to every retransmission of a request, so the tag is derived from the request's transaction key.
  */
 export function overloadResponse(request: SipRequest): SipResponse {
-  const toTag = createHash('sha256').update(serverTransactionKey(request)).digest('hex').slice(0, 16);
+  const toTag = hash('sha256', serverTransactionKey(request), 'hex').slice(0, 16);
   return createResponse(request, 503, undefined, [], { toTag });
 }

@@ -4,7 +4,7 @@
  * was refused but can be answered, or drop it (a refused response, or a request too broken to answer).
  * https://www.rfc-editor.org/rfc/rfc3261#section-18.2.1 · https://www.rfc-editor.org/rfc/rfc3261#section-8.2.7
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   createResponse,
   type MessageParseResult,
@@ -28,7 +28,7 @@ export type InboundAction =
  */
 function statelessToTag(headers: SipHeaders): string {
   const identity = ['Via', 'From', 'Call-ID', 'CSeq'].map((name) => headers.get(name) ?? '').join('\n');
-  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  return hash('sha256', identity, 'hex').slice(0, 16);
 }
 
 export function inboundAction(result: MessageParseResult, source: FlowAddress): InboundAction {

@@ -3,7 +3,7 @@
  * says a client can do (§4), the verification string and hash of a disco#info result (§5.1),
  * and the checks a processing entity makes before trusting it (§5.4).
  */
-import { createHash } from 'node:crypto';
+import { hash as digestOf } from 'node:crypto';
 import type { Element } from '../../xml/index.js';
 import { NS_DISCO_INFO } from '../namespaces.js';
 import { formTypeOf, NS_DATA_FORMS, parseDataForm } from './xep0004-data-forms.js';
@@ -85,7 +85,7 @@ export function verificationString(info: Element): string | null {
 /** §5.1 step 9: the base64 hash of the verification string; null for a hash function not offered here. */
 export function capsHash(hash: string, verification: string): string | null {
   const algorithm = HASHES[hash];
-  return algorithm ? createHash(algorithm).update(verification, 'utf8').digest('base64') : null;
+  return algorithm ? digestOf(algorithm, verification, 'base64') : null;
 }
 
 /** §5.4 step 3.7: whether a disco#info result is the one the caps' ver was made from. */
