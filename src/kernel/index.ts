@@ -1,3 +1,4 @@
+export { BoundedMap } from './bounded-map.js';
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export {
   type Config,

@@ -3,6 +3,7 @@
  * Tokens are random 256-bit strings; only their SHA-256 is kept, so a memory dump shows none.
  */
 import { hash } from 'node:crypto';
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import type { Clock } from '../../kernel/clock.js';
 import { HeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
@@ -45,8 +46,8 @@ export class AuthService {
   readonly #o: AuthServiceOptions;
   readonly #accountThrottle: LoginThrottle;
   readonly #addressThrottle: LoginThrottle;
-  readonly #tokens = new Map<string, TokenEntry>();
-  readonly #verified = new Map<string, TokenEntry>();
+  readonly #tokens = new BoundedMap<string, TokenEntry>(MAX_TOKENS);
+  readonly #verified = new BoundedMap<string, TokenEntry>(MAX_CACHED);
 
   constructor(options: AuthServiceOptions) {
     this.#o = options;
@@ -79,7 +80,7 @@ export class AuthService {
       throw new HeraldError('HERALD_ERR_UNAUTHENTICATED', 'wrong username or password');
     }
     this.loginSucceeded(user.username);
-    this.#remember(this.#verified, cacheKey, user.id, now + (this.#o.verifiedCacheMs ?? 60_000), MAX_CACHED);
+    this.#remember(this.#verified, cacheKey, user.id, now + (this.#o.verifiedCacheMs ?? 60_000));
     return userPrincipal(user);
   }
 
@@ -106,7 +107,7 @@ export class AuthService {
   issueToken(principal: UserPrincipal): { token: string; expiresAt: number } {
     const token = this.#o.ids.randomBytes(32).toString('base64url');
     const expiresAt = this.#o.clock.now() + this.#o.tokenTtlMs;
-    this.#remember(this.#tokens, sha256(token), principal.userId, expiresAt, MAX_TOKENS);
+    this.#remember(this.#tokens, sha256(token), principal.userId, expiresAt);
     return { token, expiresAt };
   }
 
@@ -132,18 +133,16 @@ export class AuthService {
   /** Drops the user's tokens and remembered passwords (password changed, user removed). */
   forgetUser(userId: UserId): void {
     for (const map of [this.#tokens, this.#verified])
-      for (const [key, entry] of map) if (entry.userId === userId) map.delete(key);
+      for (const [key, entry] of map.entries()) if (entry.userId === userId) map.delete(key);
   }
 
-  #remember(map: Map<string, TokenEntry>, key: string, userId: UserId, expiresAt: number, max: number): void {
-    map.set(key, { userId, expiresAt });
-    if (map.size <= max) return;
-    const now = this.#o.clock.now();
-    for (const [k, entry] of map) if (entry.expiresAt <= now) map.delete(k);
-    while (map.size > max) {
-      const oldest = map.keys().next().value;
-      if (oldest === undefined) break;
-      map.delete(oldest);
+  /** When a new key finds the map full, the expired go first; then, if need be, the oldest. */
+  #remember(map: BoundedMap<string, TokenEntry>, key: string, userId: UserId, expiresAt: number): void {
+    if (!map.has(key) && map.size >= map.capacity) {
+      const now = this.#o.clock.now();
+      for (const [k, entry] of map.entries()) if (entry.expiresAt <= now) map.delete(k);
+      if (expiresAt <= now) return; // expired already: it would be swept with the rest
     }
+    map.set(key, { userId, expiresAt });
   }
 }

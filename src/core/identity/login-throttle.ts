@@ -1,18 +1,20 @@
+import { BoundedMap } from '../../kernel/bounded-map.js';
+
 /**
  * Failed-login throttling (SPEC S4: per-IP and per-account rate limits): a key that failed
  * `limit` times in the last `windowMs` is refused until its oldest failure leaves the window.
  * Memory is bounded: beyond `maxKeys`, the stalest keys are forgotten.
  */
 export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
+  /** Stalest first: a failure makes its key the newest; beyond `maxKeys` the stalest goes. */
+  readonly #failures: BoundedMap<string, number[]>;
   readonly #limit: number;
   readonly #windowMs: number;
-  readonly #maxKeys: number;
 
   constructor(options: { limit: number; windowMs: number; maxKeys?: number }) {
     this.#limit = options.limit;
     this.#windowMs = options.windowMs;
-    this.#maxKeys = options.maxKeys ?? 100_000;
+    this.#failures = new BoundedMap(options.maxKeys ?? 100_000);
   }
 
   /** Milliseconds until `key` may try again; 0 when it may now. */
@@ -25,13 +27,7 @@ export class LoginThrottle {
   recordFailure(key: string, now: number): void {
     const recent = this.#recent(key, now);
     recent.push(now);
-    this.#failures.delete(key); // re-insert: Map order is then staleness order
-    this.#failures.set(key, recent.slice(-this.#limit));
-    while (this.#failures.size > this.#maxKeys) {
-      const stalest = this.#failures.keys().next().value;
-      if (stalest === undefined) break;
-      this.#failures.delete(stalest);
-    }
+    this.#failures.renew(key, recent.slice(-this.#limit));
   }
 
   reset(key: string): void {

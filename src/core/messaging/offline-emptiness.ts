@@ -6,6 +6,7 @@
  * in flight while one was stored is not remembered. A message stored by another process (another
  * node, later) is seen within `ttlMs`.
  */
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { UserId } from '../ports.js';
 
@@ -20,12 +21,13 @@ export interface OfflineEmptinessOptions {
 export class OfflineEmptiness {
   readonly #o: OfflineEmptinessOptions;
   /** User → until when their offline box is known empty, oldest first. */
-  readonly #emptyUntil = new Map<UserId, number>();
+  readonly #emptyUntil: BoundedMap<UserId, number>;
   /** Reads in flight per user, and whether a message was stored for the user meanwhile. */
   readonly #reading = new Map<UserId, { count: number; stored: boolean }>();
 
   constructor(options: OfflineEmptinessOptions) {
     this.#o = options;
+    this.#emptyUntil = new BoundedMap(options.maxEntries);
   }
 
   /** `read()`'s answer, or none without asking when the box is known empty. */
@@ -56,11 +58,6 @@ export class OfflineEmptiness {
 
   #rememberEmpty(userId: UserId): void {
     if (this.#o.ttlMs <= 0) return;
-    this.#emptyUntil.delete(userId);
-    this.#emptyUntil.set(userId, this.#o.clock.now() + this.#o.ttlMs);
-    if (this.#emptyUntil.size > this.#o.maxEntries) {
-      const oldest = this.#emptyUntil.keys().next().value;
-      if (oldest !== undefined) this.#emptyUntil.delete(oldest);
-    }
+    this.#emptyUntil.renew(userId, this.#o.clock.now() + this.#o.ttlMs);
   }
 }

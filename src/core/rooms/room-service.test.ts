@@ -140,6 +140,26 @@ describe('RoomService', () => {
     refusal(() => rooms.join({ roomJid: ROOM, nick: 'Bob', actor: bob }), 'forbidden');
   });
 
+  it('§7.8.2 a decline reaches only an inviter; at most 10,000 open invitations, oldest go first', () => {
+    const { rooms } = setup();
+    rooms.join({ roomJid: ROOM, nick: 'Alice', actor: alice });
+    rooms.configure(ROOM, alice.bare, {});
+    const invitee = (i: number) => `guest${i}@example.org`;
+    for (let i = 0; i <= 10_000; i++) rooms.invite({ roomJid: ROOM, actor: alice, invitee: invitee(i) });
+    assert.deepEqual(
+      rooms.decline({ roomJid: ROOM, invitee: invitee(1), to: bob.bare }),
+      [],
+      'bob invited no one',
+    );
+    assert.deepEqual(rooms.decline({ roomJid: ROOM, invitee: invitee(0), to: alice.bare }), [], 'forgotten');
+    const declined = rooms.decline({ roomJid: ROOM, invitee: invitee(1), to: alice.bare });
+    assert.deepEqual(
+      declined.map((e) => e.kind === 'decline' && e.to),
+      [alice.bare],
+    );
+    assert.deepEqual(rooms.decline({ roomJid: ROOM, invitee: invitee(1), to: alice.bare }), [], 'answered');
+  });
+
   it('§7.6 nick change (303), temporary rooms vanish when empty, escalate', () => {
     const { rooms } = setup();
     rooms.join({ roomJid: ROOM, nick: 'Alice', actor: alice });

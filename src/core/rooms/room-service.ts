@@ -4,6 +4,7 @@
  * send to whom) and the adapter renders them as stanzas.
  */
 
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import type { Clock } from '../../kernel/clock.js';
 import { HeraldError } from '../../kernel/errors.js';
 import type { IdSource } from '../../kernel/ids.js';
@@ -432,7 +433,7 @@ export class RoomService {
    * Invitations not yet answered, `room\ninvitee` → inviters: a decline is relayed only to
    * someone who invited (the room is no relay for anyone's messages). Bounded; oldest go first.
    */
-  readonly #invitations = new Map<string, Set<string>>();
+  readonly #invitations = new BoundedMap<string, Set<string>>(MAX_OPEN_INVITATIONS);
 
   /**
    * Where effects of requests that did not come from a protocol adapter (the HTTP API's
@@ -860,13 +861,7 @@ export class RoomService {
     const key = `${roomJid}\n${invitee.toLowerCase()}`;
     const inviters = this.#invitations.get(key) ?? new Set<string>();
     inviters.add(inviter.toLowerCase());
-    this.#invitations.delete(key);
-    this.#invitations.set(key, inviters);
-    while (this.#invitations.size > MAX_OPEN_INVITATIONS) {
-      const oldest = this.#invitations.keys().next().value;
-      if (oldest === undefined) break;
-      this.#invitations.delete(oldest);
-    }
+    this.#invitations.renew(key, inviters);
   }
 
   /** §8.2 kick, §8.3/§8.4 voice, §9.6/§9.7 moderator: a role change by nick. */

@@ -147,6 +147,20 @@ describe('BlockService (XEP-0191)', () => {
     assert.equal(await blocks.isBlocked(id('juliet'), 'tybalt@localhost'), true);
   });
 
+  it('caches at most cacheSize lists, forgetting the least recently used', async () => {
+    const small = new BlockService({ store, domain: DOMAIN, cacheSize: 2 });
+    const before = reads();
+    await small.isBlocked(id('juliet'), 'romeo@localhost');
+    await small.isBlocked(id('romeo'), 'juliet@localhost');
+    await small.isBlocked(id('juliet'), 'romeo@localhost'); // a hit: romeo's list is now the oldest
+    await small.isBlocked(id('nurse'), 'romeo@localhost');
+    assert.equal(reads(), before + 3);
+    await small.isBlocked(id('juliet'), 'romeo@localhost');
+    assert.equal(reads(), before + 3, "juliet's list stayed");
+    await small.isBlocked(id('romeo'), 'juliet@localhost');
+    assert.equal(reads(), before + 4, "romeo's list was dropped");
+  });
+
   it('a failed change leaves list and cache as they were', async () => {
     await blocks.block(id('juliet'), ['a@verona.lit', 'b@verona.lit']);
     await refuses('block-list-full', () => blocks.block(id('juliet'), ['c@verona.lit', 'romeo@localhost']));

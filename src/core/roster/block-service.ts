@@ -4,6 +4,7 @@
  * `isBlocked` answered from a per-user matcher kept in memory and replaced on every change made
  * here. (Another node's changes reach this cache only through `forget`.)
  */
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import { type BareJid, bareJid, type Jid, jidResource, parseJid, userJid } from '../address/jid.js';
 import type { Store, StoreTransaction, UserId } from '../ports.js';
 import { BlockMatcher } from './block-matcher.js';
@@ -37,8 +38,8 @@ export class BlockService implements BlockChecker {
   readonly #store: Store;
   readonly #domain: string;
   readonly #maxItems: number;
-  readonly #cacheSize: number;
-  readonly #cache = new Map<UserId, CachedList>();
+  /** Least recently used first (a check or change makes a list the newest); the oldest goes. */
+  readonly #cache: BoundedMap<UserId, CachedList>;
   readonly #loading = new Map<UserId, Promise<CachedList | undefined>>();
   /** Bumped on each change, so a load that raced a change does not cache the older list. */
   readonly #versions = new Map<UserId, number>();
@@ -49,7 +50,7 @@ export class BlockService implements BlockChecker {
     this.#store = options.store;
     this.#domain = options.domain.toLowerCase();
     this.#maxItems = options.maxItems ?? DEFAULT_MAX_BLOCK_ITEMS;
-    this.#cacheSize = options.cacheSize ?? 10_000;
+    this.#cache = new BoundedMap(options.cacheSize ?? 10_000);
     if (!Number.isInteger(this.#maxItems) || this.#maxItems < 1)
       throw new RangeError('maxItems must be a positive integer');
   }
@@ -209,11 +210,6 @@ export class BlockService implements BlockChecker {
   }
 
   #remember(userId: UserId, list: CachedList): void {
-    this.#cache.delete(userId);
-    this.#cache.set(userId, list);
-    if (this.#cache.size > this.#cacheSize) {
-      const oldest = this.#cache.keys().next();
-      if (!oldest.done) this.#cache.delete(oldest.value);
-    }
+    this.#cache.renew(userId, list);
   }
 }

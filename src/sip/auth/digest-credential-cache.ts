@@ -15,7 +15,9 @@
  * every user seen in the last busy minutes (10,000 users were 4 MB of heap; docs/performance.md,
  * SIP memory), and the oldest go first when there are too many.
  */
+
 import type { AccountStore, StoredCredentials, UserId, UserRecord } from '../../core/ports.js';
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import type { Clock, TimerHandle } from '../../kernel/index.js';
 
 export interface DigestAccount {
@@ -42,7 +44,7 @@ interface Entry {
 export class DigestCredentialCache {
   readonly #o: DigestCredentialCacheOptions;
   /** By lower-case username; the oldest (the first to expire) first. */
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: BoundedMap<string, Entry>;
   /** Bumped by every `forget`: a lookup that raced one is not kept. */
   #generation = 0;
   /** Due when the oldest entry expires; none while the cache is empty. */
@@ -52,6 +54,7 @@ export class DigestCredentialCache {
     if (!(options.ttlMs >= 0) || !Number.isInteger(options.maxEntries) || options.maxEntries < 1)
       throw new RangeError('ttlMs must be ≥ 0 and maxEntries a positive integer');
     this.#o = options;
+    this.#entries = new BoundedMap(options.maxEntries);
   }
 
   get size(): number {
@@ -87,18 +90,13 @@ export class DigestCredentialCache {
   /** The user's password changed or the user went: their entry must not be used again. */
   forget(userId: UserId): void {
     this.#generation++;
-    for (const [name, entry] of this.#entries)
+    for (const [name, entry] of [...this.#entries.entries()])
       if (entry.account.user.id === userId) this.#entries.delete(name);
   }
 
   #remember(username: string, account: DigestAccount, now: number): void {
-    this.#entries.delete(username); // to the end: it is the newest now
-    this.#entries.set(username, { account, expiresAt: now + this.#o.ttlMs });
-    while (this.#entries.size > this.#o.maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
+    // The newest now; beyond maxEntries the oldest go.
+    this.#entries.renew(username, { account, expiresAt: now + this.#o.ttlMs });
     this.#armSweep();
   }
 
@@ -106,16 +104,16 @@ export class DigestCredentialCache {
   #dropExpired(): void {
     this.#sweep = undefined;
     const now = this.#o.clock.now();
-    for (const [name, entry] of this.#entries) {
-      if (entry.expiresAt > now) break;
-      this.#entries.delete(name);
+    for (let oldest = this.#entries.oldest(); oldest !== undefined; oldest = this.#entries.oldest()) {
+      if (oldest[1].expiresAt > now) break;
+      this.#entries.delete(oldest[0]);
     }
     this.#armSweep();
   }
 
   #armSweep(): void {
     if (this.#sweep !== undefined) return;
-    const oldest = this.#entries.values().next().value;
+    const oldest = this.#entries.oldest()?.[1];
     if (oldest === undefined) return;
     this.#sweep = this.#o.clock.setTimeout(() => this.#dropExpired(), oldest.expiresAt - this.#o.clock.now());
   }

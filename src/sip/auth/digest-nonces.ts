@@ -11,6 +11,7 @@
  * object per nonce was 3 % of a MESSAGE's CPU (docs/performance.md, SIP).
  */
 import { type Cipher, createCipheriv, hash, timingSafeEqual } from 'node:crypto';
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import { ownString } from '../../kernel/own-string.js';
 
 export type NonceCheck = 'valid' | 'stale' | 'invalid';
@@ -25,8 +26,8 @@ export class DigestNonces {
   readonly #cipher: Cipher;
   readonly #maxAgeMs: number;
   readonly #random: (bytes: number) => Buffer;
-  readonly #lastNc = new Map<string, number>();
-  readonly #maxTracked: number;
+  /** Each tracked nonce's highest nc, the least recently counted forgotten first. */
+  readonly #lastNc: BoundedMap<string, number>;
   #pool: Buffer = Buffer.alloc(0);
   #poolOffset = 0;
   /** Where a nonce is put together: 8 bytes of time, 8 random, 16 of signature. */
@@ -42,7 +43,7 @@ export class DigestNonces {
     this.#cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
     this.#maxAgeMs = options.maxAgeMs;
     this.#random = options.random;
-    this.#maxTracked = options.maxTracked ?? 100_000;
+    this.#lastNc = new BoundedMap(options.maxTracked ?? 100_000);
   }
 
   issue(now: number): string {
@@ -77,17 +78,9 @@ export class DigestNonces {
     const count = Number.parseInt(nc, 16);
     const last = this.#lastNc.get(nonce) ?? 0;
     if (count <= last) return false;
-    // A copy: the nonce is a slice of the Authorization header, which would stay alive with it.
+    // Copies: the nonce is a slice of the Authorization header, which would stay alive with it.
     if (last === 0) this.#lastNc.set(ownString(nonce), count);
-    else {
-      this.#lastNc.delete(nonce);
-      this.#lastNc.set(nonce, count);
-    }
-    while (this.#lastNc.size > this.#maxTracked) {
-      const oldest = this.#lastNc.keys().next().value;
-      if (oldest === undefined) break;
-      this.#lastNc.delete(oldest);
-    }
+    else this.#lastNc.renew(ownString(nonce), count);
     return true;
   }
 

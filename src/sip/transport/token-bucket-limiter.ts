@@ -4,6 +4,8 @@
  * The key table is bounded: beyond `maxKeys` the least recently seen key is forgotten (it starts again
  * with a full bucket, which errs on the side of the sender, never of memory).
  */
+import { BoundedMap } from '../../kernel/bounded-map.js';
+
 export interface TokenBucketOptions {
   readonly ratePerSecond: number;
   readonly burst: number;
@@ -18,12 +20,13 @@ interface Bucket {
 export class TokenBucketLimiter {
   readonly #options: TokenBucketOptions;
   /** In least-recently-used order: every take moves its key to the end. */
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #buckets: BoundedMap<string, Bucket>;
 
   constructor(options: TokenBucketOptions) {
     if (!(options.ratePerSecond > 0 && options.burst >= 1 && options.maxKeys >= 1))
       throw new RangeError('token bucket: rate > 0, burst >= 1 and maxKeys >= 1 are required');
     this.#options = options;
+    this.#buckets = new BoundedMap(options.maxKeys);
   }
 
   /** Keys currently tracked. */
@@ -33,19 +36,15 @@ export class TokenBucketLimiter {
 
   /** Takes one token for `key` at time `now` (ms); false when the bucket is empty. */
   take(key: string, now: number): boolean {
-    const { ratePerSecond, burst, maxKeys } = this.#options;
+    const { ratePerSecond, burst } = this.#options;
     const bucket = this.#buckets.get(key) ?? { tokens: burst, at: now };
-    this.#buckets.delete(key);
     const elapsed = Math.max(0, now - bucket.at);
     bucket.tokens = Math.min(burst, bucket.tokens + (elapsed * ratePerSecond) / 1000);
     bucket.at = now;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
-    this.#buckets.set(key, bucket);
-    if (this.#buckets.size > maxKeys) {
-      const oldest = this.#buckets.keys().next();
-      if (!oldest.done) this.#buckets.delete(oldest.value);
-    }
+    // The most recently seen now; beyond maxKeys the least recently seen goes.
+    this.#buckets.renew(key, bucket);
     return allowed;
   }
 }

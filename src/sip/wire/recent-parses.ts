@@ -11,15 +11,19 @@ const MAX_KEPT_LENGTH = 1024;
 export function recentParses<T>(parse: (text: string) => T, size: number): (text: string) => T {
   if (!Number.isInteger(size) || size < 1) throw new RangeError('size must be a positive integer');
   const kept = new Map<string, T>();
+  // The texts in the order they were kept: a text leaves only here, when its slot is reused, so
+  // the oldest is known without iterating the Map (whose front would be all holes: kernel/bounded-map.ts).
+  const order: (string | undefined)[] = new Array(size);
+  let next = 0;
   return (text) => {
     const hit = kept.get(text);
     if (hit !== undefined) return hit;
     const result = parse(text);
     if (text.length <= MAX_KEPT_LENGTH) {
-      if (kept.size >= size) {
-        const oldest = kept.keys().next().value;
-        if (oldest !== undefined) kept.delete(oldest);
-      }
+      const oldest = order[next];
+      if (oldest !== undefined) kept.delete(oldest);
+      order[next] = text;
+      next = (next + 1) % size;
       kept.set(text, result);
     }
     return result;

@@ -5,7 +5,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-22.4 · https://www.rfc-editor.org/rfc/rfc8760
  */
 
-import { fail, ok, type ParseResult } from './parse-result.js';
+import { type Building, fail, ok, type ParseResult } from './parse-result.js';
 import {
   isToken,
   isTokenChar,
@@ -131,18 +131,23 @@ export function parseDigestCredentials(value: string): ParseResult<DigestCredent
   if (qop !== undefined && (p.get('cnonce') === undefined || p.get('nc') === undefined)) {
     return fail('Digest credentials with qop need cnonce and nc');
   }
-  return ok({
+  const credentials: Building<DigestCredentials> = {
     username: p.get('username') as string,
     realm: p.get('realm') as string,
     nonce: p.get('nonce') as string,
     uri: p.get('uri') as string,
     response: p.get('response') as string,
-    ...optional('algorithm', p.get('algorithm')),
-    ...optional('cnonce', p.get('cnonce')),
-    ...optional('opaque', p.get('opaque')),
-    ...optional('qop', qop),
-    ...optional('nc', p.get('nc')),
-  });
+  };
+  const algorithm = p.get('algorithm');
+  const cnonce = p.get('cnonce');
+  const opaque = p.get('opaque');
+  const nc = p.get('nc');
+  if (algorithm !== undefined) credentials.algorithm = algorithm;
+  if (cnonce !== undefined) credentials.cnonce = cnonce;
+  if (opaque !== undefined) credentials.opaque = opaque;
+  if (qop !== undefined) credentials.qop = qop;
+  if (nc !== undefined) credentials.nc = nc;
+  return ok(credentials);
 }
 
 export function formatDigestChallenge(c: DigestChallenge): string {

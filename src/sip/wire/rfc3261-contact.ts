@@ -4,7 +4,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-20.10
  */
 
-import { fail, ok, type ParseResult } from './parse-result.js';
+import { type Building, fail, ok, type ParseResult } from './parse-result.js';
 import { recentParses } from './recent-parses.js';
 import { isToken, trimLws } from './rfc3261-chars.js';
 import { type NameAddr, parseNameAddr } from './rfc3261-name-addr.js';
@@ -61,7 +61,11 @@ function parseAddressHeaderOnce(value: string): ParseResult<AddressHeader> {
   const tag = paramValue(parsed.value.params, 'tag');
   // tag-param = "tag" EQUAL token (§25.1).
   if (tag !== undefined && !isToken(tag)) return fail('tag parameter must be a token');
-  return ok({ ...parsed.value, ...(tag === undefined ? {} : { tag }) });
+  if (tag === undefined) return parsed;
+  const { displayName, uri, params } = parsed.value;
+  const address: Building<AddressHeader> = { uri, params, tag };
+  if (displayName !== undefined) address.displayName = displayName;
+  return ok(address);
 }
 
 /** Route / Record-Route / Path / Service-Route: name-addr only (§20.30, §20.34). */

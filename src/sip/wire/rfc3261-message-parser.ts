@@ -93,10 +93,21 @@ function toMessage(start: StartLine, headers: SipHeaders, body: Buffer): SipMess
     : { kind: 'response', status: start.status, reason: start.reason, headers, body };
 }
 
+/** A transport passes the same limits with every message: merged with the defaults once. */
+const mergedLimits = new WeakMap<Partial<ParseLimits>, ParseLimits>();
+
+function withDefaults(given: Partial<ParseLimits>): ParseLimits {
+  let limits = mergedLimits.get(given);
+  if (limits === undefined) {
+    limits = { ...DEFAULT_PARSE_LIMITS, ...given };
+    mergedLimits.set(given, limits);
+  }
+  return limits;
+}
+
 /** Parses one complete message. Never throws on bad input. */
 export function parseMessage(bytes: Buffer, options: ParseOptions): MessageParseResult {
-  const limits: ParseLimits =
-    options.limits === undefined ? DEFAULT_PARSE_LIMITS : { ...DEFAULT_PARSE_LIMITS, ...options.limits };
+  const limits = options.limits === undefined ? DEFAULT_PARSE_LIMITS : withDefaults(options.limits);
   const begin = skipLeadingCrlf(bytes);
   const headerEnd = bytes.indexOf(CRLFCRLF, begin);
   const sectionEnd = headerEnd < 0 ? bytes.length : headerEnd;

@@ -4,7 +4,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-20.10
  */
 
-import { fail, ok, type ParseResult } from './parse-result.js';
+import { type Building, fail, ok, type ParseResult } from './parse-result.js';
 import {
   isToken,
   isWhitespace,
@@ -39,7 +39,9 @@ function parseBracketed(text: string, open: number, displayName: string | undefi
   if (!uri.ok) return uri;
   const params = parseParams(text.slice(close + 1));
   if (!params.ok) return params;
-  return ok({ ...(displayName === undefined ? {} : { displayName }), uri: uri.value, params: params.value });
+  const nameAddr: Building<NameAddr> = { uri: uri.value, params: params.value };
+  if (displayName !== undefined) nameAddr.displayName = displayName;
+  return ok(nameAddr);
 }
 
 function parseAddrSpec(text: string): ParseResult<NameAddr> {

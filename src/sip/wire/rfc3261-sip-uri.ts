@@ -3,7 +3,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-19.1.1
  */
 import { classifyHost } from './ip-address.js';
-import { fail, ok, type ParseResult } from './parse-result.js';
+import { type Building, fail, ok, type ParseResult } from './parse-result.js';
 import { isUriComponent } from './rfc3261-chars.js';
 import { formatParams, type Param, type SipUri, type UriHeader } from './uri.js';
 
@@ -102,16 +102,17 @@ export function parseSipUri(text: string): ParseResult<SipUri> {
   if (!params.ok) return params;
   const headers = parseUriHeaders(headerText);
   if (!headers.ok) return headers;
-  return ok({
+  const uri: Building<SipUri> = {
     kind: 'sip',
     scheme,
-    ...(user === undefined ? {} : { user }),
-    ...(password === undefined ? {} : { password }),
     host: hostport.value.host,
-    ...(hostport.value.port === undefined ? {} : { port: hostport.value.port }),
     params: params.value,
     headers: headers.value,
-  });
+  };
+  if (user !== undefined) uri.user = user;
+  if (password !== undefined) uri.password = password;
+  if (hostport.value.port !== undefined) uri.port = hostport.value.port;
+  return ok(uri);
 }
 
 export function formatSipUri(uri: SipUri): string {

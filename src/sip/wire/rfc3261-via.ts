@@ -4,7 +4,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-20.42 · https://www.rfc-editor.org/rfc/rfc3581#section-3
  */
 import { classifyHost, isIPv4, parseIPv6 } from './ip-address.js';
-import { fail, ok, type ParseResult } from './parse-result.js';
+import { type Building, fail, ok, type ParseResult } from './parse-result.js';
 import { recentParses } from './recent-parses.js';
 import { isToken, trimLws } from './rfc3261-chars.js';
 import { parseParams } from './rfc3261-params.js';
@@ -48,11 +48,11 @@ function checkKnownParams(params: readonly Param[]): ParseResult<Pick<Via, 'bran
     return fail('Via ttl out of range');
   const maddr = paramValue(params, 'maddr');
   if (maddr !== undefined && !classifyHost(maddr)) return fail('Via maddr must be a host');
-  return ok({
-    ...(branch === undefined ? {} : { branch }),
-    ...(received === undefined ? {} : { received }),
-    ...(rportText === undefined ? {} : { rport: rportText === '' ? true : Number(rportText) }),
-  });
+  const known: Building<Pick<Via, 'branch' | 'received' | 'rport'>> = {};
+  if (branch !== undefined) known.branch = branch;
+  if (received !== undefined) known.received = received;
+  if (rportText !== undefined) known.rport = rportText === '' ? true : Number(rportText);
+  return ok(known);
 }
 
 /** Parses one via-parm (a single value of a possibly comma-separated Via line). */
@@ -70,15 +70,19 @@ function parseViaOnce(value: string): ParseResult<Via> {
   if (!params.ok) return fail(`Via: ${params.error}`);
   const known = checkKnownParams(params.value);
   if (!known.ok) return known;
-  return ok({
+  const via: Building<Via> = {
     protocolName: name,
     protocolVersion: version,
     transport: transport.toUpperCase(),
     host,
-    ...(port === undefined ? {} : { port }),
     params: params.value,
-    ...known.value,
-  });
+  };
+  if (port !== undefined) via.port = port;
+  const { branch, received, rport } = known.value;
+  if (branch !== undefined) via.branch = branch;
+  if (received !== undefined) via.received = received;
+  if (rport !== undefined) via.rport = rport;
+  return ok(via);
 }
 
 export function formatVia(via: Via): string {

@@ -117,8 +117,16 @@ export class SipHeaders {
   values(name: string): readonly string[] {
     const known = this.#split?.get(name);
     if (known !== undefined) return known;
-    const lines = this.getAll(name);
-    const split: readonly string[] = isListHeader(name) ? lines.flatMap(splitCommaList) : lines;
+    const isNamed = matches(name);
+    const isList = isListHeader(name);
+    const split: string[] = [];
+    for (const h of this.list) {
+      if (!isNamed(h)) continue;
+      if (!isList) split.push(h.value);
+      // Without a comma, the value is its only item (what splitCommaList would give, unscanned).
+      else if (!h.value.includes(',')) split.push(trimLws(h.value));
+      else for (const item of splitCommaList(h.value)) split.push(item);
+    }
     this.#split ??= new Map();
     this.#split.set(name, split);
     return split;

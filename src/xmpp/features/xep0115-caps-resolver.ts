@@ -4,6 +4,7 @@
  * kept only when the answer hashes to the ver. Bounded caches; one question in flight per ver.
  */
 import type { Jid } from '../../core/address/jid.js';
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import type { Element } from '../../xml/index.js';
 import { discoFeatures, type EntityCaps, verifiesCaps } from './xep0115-entity-capabilities.js';
 
@@ -22,22 +23,19 @@ export interface CapsResolverOptions {
 
 /** A Map with a size bound, least recently used first out. */
 class LruMap<V> {
-  readonly #entries = new Map<string, V>();
-  constructor(private readonly size: number) {}
+  readonly #entries: BoundedMap<string, V>;
+  constructor(size: number) {
+    this.#entries = new BoundedMap(size);
+  }
 
   get(key: string): V | undefined {
     const value = this.#entries.get(key);
-    if (value !== undefined) this.set(key, value);
+    if (value !== undefined) this.#entries.renew(key, value);
     return value;
   }
 
   set(key: string, value: V): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
-    if (this.#entries.size > this.size) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
+    this.#entries.renew(key, value);
   }
 }
 

@@ -8,6 +8,7 @@
  * statement, since an open iterator keeps a statement busy.
  */
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { BoundedMap } from '../../../kernel/bounded-map.js';
 
 /** The part of a better-sqlite3 Database the cache uses. */
 export interface PreparingDatabase {
@@ -19,15 +20,14 @@ export const DEFAULT_CACHED_STATEMENTS = 500;
 
 export class SqliteStatementCache implements SqliteDatabase {
   readonly #db: PreparingDatabase;
-  readonly #max: number;
-  /** Least recently used first (a Map keeps insertion order; a hit moves to the end). */
-  readonly #statements = new Map<string, SqliteStatement>();
+  /** Least recently used first (a hit moves to the end); beyond the limit the oldest goes. */
+  readonly #statements: BoundedMap<string, SqliteStatement>;
 
   constructor(db: PreparingDatabase, maxStatements: number = DEFAULT_CACHED_STATEMENTS) {
     if (!Number.isInteger(maxStatements) || maxStatements < 1)
       throw new RangeError('maxStatements must be a positive integer');
     this.#db = db;
-    this.#max = maxStatements;
+    this.#statements = new BoundedMap(maxStatements);
   }
 
   get size(): number {
@@ -37,8 +37,7 @@ export class SqliteStatementCache implements SqliteDatabase {
   prepare(sql: string): SqliteStatement {
     const cached = this.#statements.get(sql);
     if (cached) {
-      this.#statements.delete(sql);
-      this.#statements.set(sql, cached);
+      this.#statements.renew(sql, cached);
       return cached;
     }
     const statement = this.#db.prepare(sql);
@@ -49,11 +48,8 @@ export class SqliteStatementCache implements SqliteDatabase {
       run: (parameters) => statement.run(parameters),
       iterate: (parameters) => db.prepare(sql).iterate(parameters),
     };
+    // Beyond the limit the oldest is dropped, nothing more (better-sqlite3 frees it when collected).
     this.#statements.set(sql, reusable);
-    if (this.#statements.size > this.#max) {
-      const oldest = this.#statements.keys().next().value;
-      if (oldest !== undefined) this.#statements.delete(oldest);
-    }
     return reusable;
   }
 
