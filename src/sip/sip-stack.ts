@@ -16,7 +16,7 @@ import type {
 } from './transaction/index.js';
 import { TransactionLayer } from './transaction/index.js';
 import type { Flow, SipTransportLayer } from './transport/index.js';
-import { createResponse, type SipHeader, type SipRequest, type SipResponse } from './wire/index.js';
+import { createResponse, type SipHeader, type SipRequest, type SipResponse, withBody } from './wire/index.js';
 
 export interface SipRequestContext {
   readonly request: SipRequest;
@@ -142,7 +142,7 @@ export class SipStack {
         headers,
         options.toTag ? { toTag: options.toTag } : {},
       );
-      transaction.respond(options.body ? { ...response, body: options.body } : response);
+      transaction.respond(options.body ? withBody(response, options.body) : response);
     };
     if (incoming.kind === 'cancel') return this.#cancel(incoming.invite, respond);
     const onCancelled = (listener: () => void) => {

@@ -159,17 +159,22 @@ export class SipDigestAuth {
     const isOurRealm = stored?.digestRealm === this.#o.realm;
     const ha1 =
       stored && isOurRealm ? (algorithm === 'MD5' ? stored.ha1Md5 : stored.ha1Sha256) : DUMMY_HA1[algorithm];
-    const isValid = verifyDigestResponse({
-      algorithm,
-      ha1,
-      method,
-      uri: credentials.uri,
-      nonce: credentials.nonce,
-      qop: 'auth',
-      ...(credentials.nc === undefined ? {} : { nc: credentials.nc }),
-      ...(credentials.cnonce === undefined ? {} : { cnonce: credentials.cnonce }),
-      response: credentials.response,
-    });
+    // qop=auth was checked above, so nc and cnonce are there (parseDigestCredentials); if not,
+    // the response does not verify.
+    const isValid =
+      credentials.nc !== undefined &&
+      credentials.cnonce !== undefined &&
+      verifyDigestResponse({
+        algorithm,
+        ha1,
+        method,
+        uri: credentials.uri,
+        nonce: credentials.nonce,
+        qop: 'auth',
+        nc: credentials.nc,
+        cnonce: credentials.cnonce,
+        response: credentials.response,
+      });
     // An unknown user fails exactly as a wrong password does: no enumeration of accounts.
     if (!isValid || !user || !isOurRealm) return 'failed';
     // RFC 7616 §3.3: a right answer to an old nonce is stale, not a failure.

@@ -19,7 +19,14 @@ import { flowOf } from '../registrar/registrar.js';
 import { sipEndpoint } from '../registrar/sip-endpoints.js';
 import { registrarKey, sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
 import { type SipRequestContext, sipStackKey } from '../sip-stack.js';
-import { callId, contentType, paramValue, type SipRequest, serializeMessage } from '../wire/index.js';
+import {
+  callId,
+  contentType,
+  paramValue,
+  type SipRequest,
+  serializeMessage,
+  withHeaders,
+} from '../wire/index.js';
 import { SipMessageSender } from './sip-message-driver.js';
 
 const SIP_FORMAT = 'sip';
@@ -72,7 +79,7 @@ export function readBody(
 /** The MESSAGE as it came, for the compliance archive: without Authorization headers. */
 export function originalOf(request: SipRequest): string {
   const headers = request.headers.remove('Authorization').remove('Proxy-Authorization');
-  return serializeMessage({ ...request, headers }).toString('utf8');
+  return serializeMessage(withHeaders(request, headers)).toString('utf8');
 }
 
 export const messageModule = defineModule({

@@ -10,6 +10,7 @@ import {
   type SipRequest,
   type SipResponse,
   type Uri,
+  withHeaders,
 } from '../wire/index.js';
 
 export interface BranchPlan {
@@ -53,7 +54,7 @@ export function forwardedRequest(request: SipRequest, plan: BranchPlan): SipRequ
   }
   // §16.6 step 8: our Via on top.
   headers = headers.prepend('Via', proxyVia(plan.flow, plan.branch));
-  return { ...request, uri: plan.uri, headers };
+  return withHeaders(request, headers, plan.uri);
 }
 
 /**
@@ -63,7 +64,7 @@ export function forwardedRequest(request: SipRequest, plan: BranchPlan): SipRequ
  * CANCEL (ours alone), which would leave the response without the caller's Via.
  */
 export function upstreamResponse(response: SipResponse, received?: SipRequest): SipResponse {
-  if (!received) return { ...response, headers: response.headers.removeFirstValue('Via') };
+  if (!received) return withHeaders(response, response.headers.removeFirstValue('Via'));
   return withVias(response, received.headers.getAll('Via'));
 }
 
@@ -71,5 +72,5 @@ export function upstreamResponse(response: SipResponse, received?: SipRequest): 
 export function withVias(response: SipResponse, vias: readonly string[]): SipResponse {
   let headers = response.headers.remove('Via');
   for (const via of [...vias].reverse()) headers = headers.prepend('Via', via);
-  return { ...response, headers };
+  return withHeaders(response, headers);
 }

@@ -16,6 +16,8 @@ import {
   type SipResponse,
   serializeMessageText,
   topVia,
+  viaWithParams,
+  withHeaders,
 } from '../wire/index.js';
 import { buildCancel } from './cancel-request.js';
 import type {
@@ -438,6 +440,6 @@ export class TransactionLayer {
 /** The request with `branch` added to its top Via. */
 function withBranch(request: SipRequest, branch: string): SipRequest {
   const via = topVia(request);
-  const value = formatVia({ ...via, params: [...via.params, { name: 'branch', value: branch }] });
-  return { ...request, headers: request.headers.removeFirstValue('Via').prepend('Via', value) };
+  const value = formatVia(viaWithParams(via, [...via.params, { name: 'branch', value: branch }]));
+  return withHeaders(request, request.headers.removeFirstValue('Via').prepend('Via', value));
 }

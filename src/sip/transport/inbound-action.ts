@@ -13,6 +13,7 @@ import {
   type SipMessage,
   type SipResponse,
   statusForParseFailure,
+  withHeaders,
 } from '../wire/index.js';
 import { stampTopVia } from './rfc3581-received-rport.js';
 import type { FlowAddress } from './sip-transport.js';
@@ -35,7 +36,7 @@ export function inboundAction(result: MessageParseResult, source: FlowAddress): 
   if (result.ok) {
     const { message } = result;
     if (message.kind === 'response') return { kind: 'deliver', message };
-    return { kind: 'deliver', message: { ...message, headers: stampTopVia(message.headers, source) } };
+    return { kind: 'deliver', message: withHeaders(message, stampTopVia(message.headers, source)) };
   }
   // Only requests are answered (§7.2), and never an ACK: it has no response of its own.
   const { partial } = result;

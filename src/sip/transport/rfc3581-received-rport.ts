@@ -4,7 +4,15 @@
  * through NATs.
  * https://www.rfc-editor.org/rfc/rfc3581#section-4 · https://www.rfc-editor.org/rfc/rfc3261#section-18.2.1
  */
-import { formatVia, hostKey, type Param, parseVia, SipHeaders, splitCommaList } from '../wire/index.js';
+import {
+  formatVia,
+  hostKey,
+  type Param,
+  parseVia,
+  SipHeaders,
+  splitCommaList,
+  viaWithParams,
+} from '../wire/index.js';
 import type { FlowAddress } from './sip-transport.js';
 
 /** Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; SIP wants the IPv4 text. */
@@ -44,7 +52,7 @@ export function stampTopVia(headers: SipHeaders, source: FlowAddress): SipHeader
   if (!hasRport && !isElsewhere && via.received === undefined) return headers;
   let params = withParam(via.params, 'received', address);
   if (hasRport && source.port > 0) params = withParam(params, 'rport', String(source.port));
-  const stamped = formatVia({ ...via, params });
+  const stamped = formatVia(viaWithParams(via, params));
   const value = [stamped, ...rest].join(', ');
   return new SipHeaders(headers.list.map((h, i) => (i === at ? { name: h.name, value } : h)));
 }

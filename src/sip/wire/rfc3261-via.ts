@@ -55,6 +55,22 @@ function checkKnownParams(params: readonly Param[]): ParseResult<Pick<Via, 'bran
   return ok(known);
 }
 
+/** The Via with other parameters (written out: see withHeaders in sip-message.ts on spreads). */
+export function viaWithParams(via: Via, params: readonly Param[]): Via {
+  const copy: Building<Via> = {
+    protocolName: via.protocolName,
+    protocolVersion: via.protocolVersion,
+    transport: via.transport,
+    host: via.host,
+    params,
+  };
+  if (via.port !== undefined) copy.port = via.port;
+  if (via.branch !== undefined) copy.branch = via.branch;
+  if (via.received !== undefined) copy.received = via.received;
+  if (via.rport !== undefined) copy.rport = via.rport;
+  return copy;
+}
+
 /** Parses one via-parm (a single value of a possibly comma-separated Via line). */
 export const parseVia: (value: string) => ParseResult<Via> = recentParses(parseViaOnce, 512);
 
