@@ -20,6 +20,7 @@ import { flowOf } from '../registrar/registrar.js';
 import type { SipRequestContext, SipStack } from '../sip-stack.js';
 import type { Flow, TransportName } from '../transport/index.js';
 import {
+  type Building,
   callId,
   contacts,
   cseq,
@@ -161,7 +162,11 @@ interface Entry {
 const NO_ROUTES: readonly string[] = Object.freeze([]);
 
 /** A name-addr without its parameters (the tag is added per message), as a copy. */
-const withoutParams = (nameAddr: NameAddr) => ownString(formatNameAddr({ ...nameAddr, params: [] }));
+const withoutParams = (nameAddr: NameAddr): string => {
+  const bare: Building<NameAddr> = { uri: nameAddr.uri, params: [] };
+  if (nameAddr.displayName !== undefined) bare.displayName = nameAddr.displayName;
+  return ownString(formatNameAddr(bare));
+};
 
 const TRANSPORTS: readonly TransportName[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
 
@@ -381,7 +386,7 @@ export class EventServer {
     if (decision.kind === 'unsubscribe') {
       // §4.4.3: a fetch — one NOTIFY with the state, terminated.
       entry.sub.phase = (await pkg.authorize(entry.sub)) as Subscription['phase'];
-      entry.state = { ...entry.state, phase: 'terminated', reason: 'timeout' };
+      entry.state = { phase: 'terminated', expiresAt: entry.state.expiresAt, reason: 'timeout' };
       this.#notify(entry, entry.sub.phase === 'active');
       return;
     }

@@ -61,19 +61,21 @@ export function startSubscription(seconds: number, now: number): SubscriptionSna
 export function transition(current: SubscriptionSnapshot, event: SubscriptionEvent): Transition {
   if (current.phase === 'terminated') return { next: current, notify: false };
   const terminate = (reason: TerminationReason, notify: boolean): Transition => ({
-    next: { ...current, phase: 'terminated', reason },
+    next: { phase: 'terminated', expiresAt: current.expiresAt, reason },
     notify,
   });
   switch (event.kind) {
     case 'authorized':
       // §4.2.1.2: pending → active when authorized; a change of state is notified.
       return {
-        next: { ...current, phase: event.decision },
+        next: { phase: event.decision, expiresAt: current.expiresAt, reason: current.reason },
         notify: event.decision !== current.phase,
       };
-    case 'refreshed':
+    case 'refreshed': {
       // §4.2.1.2: a refresh is answered with a NOTIFY of the current state.
-      return { next: { ...current, expiresAt: event.now + event.seconds * 1000 }, notify: true };
+      const expiresAt = event.now + event.seconds * 1000;
+      return { next: { phase: current.phase, expiresAt, reason: current.reason }, notify: true };
+    }
     case 'unsubscribed':
       // §4.2.1.4 / §4.1.2.3: Expires 0 → a final NOTIFY with Subscription-State terminated.
       return terminate('timeout', true);

@@ -262,14 +262,14 @@ export class SipProxy {
     isInDialog: boolean,
     unique: string = this.#o.ids.next(),
   ): SipRequest {
-    return forwardedRequest(request, {
-      uri,
-      branch: proxyBranch(request, unique.replace(/[^A-Za-z0-9]/g, '')),
-      flow: out,
-      routes,
-      recordRoutes,
-      ...(isInDialog ? {} : { realm: this.#o.auth.realm }),
-    });
+    const branch = proxyBranch(request, unique.replace(/[^A-Za-z0-9]/g, ''));
+    // §22.3: only an initial request carries credentials for our realm to consume.
+    return forwardedRequest(
+      request,
+      isInDialog
+        ? { uri, branch, flow: out, routes, recordRoutes }
+        : { uri, branch, flow: out, routes, recordRoutes, realm: this.#o.auth.realm },
+    );
   }
 
   /** §16.5: the Request-URI names a user (by name) or a line (a directory number via the caller's CSS). */

@@ -23,7 +23,7 @@ import type { Flow } from '../transport/index.js';
 import type { SipHeader } from '../wire/index.js';
 import { readRegister } from './register-request.js';
 import { type Binding, planRegister, type RegisterInput } from './rfc3261-binding-updates.js';
-import { bindingResource, sipEndpoint } from './sip-endpoints.js';
+import { bindingResource, sipEndpoint, sipEndpointId } from './sip-endpoints.js';
 import type { WriteBehindLocation } from './write-behind-location.js';
 
 export interface RegistrarOptions {
@@ -156,7 +156,7 @@ export class Registrar {
     // §10.3 step 8: 200 lists every current binding with its expires; Date is a SHOULD.
     respond(200, 'OK', [
       ...records.map((b) => contactHeader(b, now)),
-      { name: 'Date', value: new Date(now).toUTCString() },
+      { name: 'Date', value: httpDate(now) },
     ]);
     await this.#syncEndpoints(user, records);
     if (records.length > 0) for (const listener of this.#listeners) await listener(user, records);
@@ -189,12 +189,15 @@ export class Registrar {
   async #syncEndpoints(user: UserRecord, bindings: readonly SipBindingRecord[]): Promise<void> {
     const { sessions, domain, clock } = this.#o;
     const now = clock.now();
-    const wanted = bindings.filter((b) => b.expiresAt > now).map((b) => sipEndpoint(user, domain, b));
-    const wantedIds = new Set(wanted.map((endpoint) => endpoint.id));
+    // Compared by id: a refresh, the usual REGISTER, finds its endpoint there and builds nothing.
+    const live = bindings.filter((b) => b.expiresAt > now);
+    const liveIds = live.map((b) => sipEndpointId(user, domain, b.contact));
+    const wantedIds = new Set(liveIds);
     const current = (await sessions.endpointsOf(user.id)).filter((endpoint) => endpoint.protocol === 'sip');
     for (const endpoint of current) if (!wantedIds.has(endpoint.id)) await sessions.remove(endpoint.id);
     const currentIds = new Set(current.map((endpoint) => endpoint.id));
-    for (const endpoint of wanted) if (!currentIds.has(endpoint.id)) await sessions.add(endpoint);
+    for (const [i, binding] of live.entries())
+      if (!currentIds.has(liveIds[i] as string)) await sessions.add(sipEndpoint(user, domain, binding));
     this.#scheduleExpiry(user, bindings);
   }
 
@@ -216,6 +219,14 @@ export class Registrar {
       this.#o.log.error({ err: error, userId }, 'SIP binding expiry failed');
     }
   }
+}
+
+/** RFC 3261 §20.17 Date (RFC 1123 form), made once per second rather than once per REGISTER. */
+let lastDate = { second: Number.NaN, text: '' };
+function httpDate(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== lastDate.second) lastDate = { second, text: new Date(second * 1000).toUTCString() };
+  return lastDate.text;
 }
 
 function contactHeader(binding: Binding, now: number): SipHeader {

@@ -11,7 +11,12 @@ export function bindingResource(contact: string): string {
   return `sip-${hash('sha256', contact, 'base64url').slice(0, 12)}`;
 }
 
-/** The endpoint of one binding; the `sip:` prefix keeps its id apart from every full JID. */
+/** The id of a binding's endpoint; the `sip:` prefix keeps it apart from every full JID. */
+export function sipEndpointId(user: UserRecord, domain: string, contact: string): string {
+  return `sip:${user.username}@${domain}/${bindingResource(contact)}`;
+}
+
+/** The endpoint of one binding (its id is `sipEndpointId`). */
 export function sipEndpoint(user: UserRecord, domain: string, binding: SipBindingRecord): Endpoint {
   // Copies (ownString): the session registry, presence and routing keep these for the binding's life.
   const address = ownString(`${user.username}@${domain}`);

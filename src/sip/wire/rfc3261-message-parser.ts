@@ -123,7 +123,7 @@ export function parseMessage(bytes: Buffer, options: ParseOptions): MessageParse
   const head: Head = {
     isRequest: method !== undefined,
     method: method ?? '',
-    headers: SipHeaders.fromParsed(parsed.headers),
+    headers: SipHeaders.fromCheckedLines(parsed.headers),
   };
   if (!parsed.ok) {
     return parsed.tooManyHeaders

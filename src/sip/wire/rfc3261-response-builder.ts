@@ -6,7 +6,7 @@
 import { defaultReasonPhrase } from './reason-phrases.js';
 import { isToken } from './rfc3261-chars.js';
 import { parseAddressHeader } from './rfc3261-contact.js';
-import { type SipHeader, SipHeaders } from './sip-headers.js';
+import { checkedLine, type SipHeader, SipHeaders } from './sip-headers.js';
 import { EMPTY_BODY, type PartialRequest, type SipRequest, type SipResponse } from './sip-message.js';
 import { SipWireBug } from './sip-wire-bug.js';
 
@@ -58,13 +58,14 @@ export function createResponse(
     const timestamp = request.headers.get('Timestamp');
     if (timestamp !== undefined) copied.push({ name: 'Timestamp', value: timestamp });
   }
-  for (const h of extraHeaders) if (h.name.toLowerCase() !== 'content-length') copied.push(h);
+  // The copied lines are the request's, checked when it was parsed; the caller's are checked here.
+  for (const h of extraHeaders) if (h.name.toLowerCase() !== 'content-length') copied.push(checkedLine(h));
   copied.push(CONTENT_LENGTH_0);
   return {
     kind: 'response',
     status,
     reason: reason ?? defaultReasonPhrase(status),
-    headers: new SipHeaders(copied),
+    headers: SipHeaders.fromCheckedLines(copied),
     body: EMPTY_BODY,
   };
 }

@@ -4,7 +4,7 @@
  * https://www.rfc-editor.org/rfc/rfc6665#section-8.2
  */
 
-import { fail, ok, type ParseResult } from './parse-result.js';
+import { type Building, fail, ok, type ParseResult } from './parse-result.js';
 import { isToken, trimLws } from './rfc3261-chars.js';
 import { parseParams } from './rfc3261-params.js';
 import { parseDeltaSeconds } from './rfc3261-scalar-headers.js';
@@ -34,7 +34,9 @@ export function parseEvent(value: string): ParseResult<EventHeader> {
   if (!params.ok) return fail(`Event: ${params.error}`);
   const id = paramValue(params.value, 'id');
   if (id !== undefined && !isToken(id)) return fail('Event id must be a token');
-  return ok({ package: pkg, templates, ...(id === undefined ? {} : { id }), params: params.value });
+  const event: Building<EventHeader> = { package: pkg, templates, params: params.value };
+  if (id !== undefined) event.id = id;
+  return ok(event);
 }
 
 export interface SubscriptionState {
@@ -59,11 +61,9 @@ export function parseSubscriptionState(value: string): ParseResult<SubscriptionS
   const expires = delta('expires');
   const retryAfter = delta('retry-after');
   if (!expires.ok || !retryAfter.ok) return fail('Subscription-State: malformed delta-seconds');
-  return ok({
-    state: head.toLowerCase(),
-    ...(reason === undefined ? {} : { reason: reason.toLowerCase() }),
-    ...(expires.value === undefined ? {} : { expires: expires.value }),
-    ...(retryAfter.value === undefined ? {} : { retryAfter: retryAfter.value }),
-    params: params.value,
-  });
+  const state: Building<SubscriptionState> = { state: head.toLowerCase(), params: params.value };
+  if (reason !== undefined) state.reason = reason.toLowerCase();
+  if (expires.value !== undefined) state.expires = expires.value;
+  if (retryAfter.value !== undefined) state.retryAfter = retryAfter.value;
+  return ok(state);
 }

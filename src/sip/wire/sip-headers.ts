@@ -51,8 +51,11 @@ function checked(name: string, value: string): SipHeader {
   return { name: checkedName(name, value), value };
 }
 
-/** `h` itself when its name is canonical already (lines copied from another message), else a copy. */
-function checkedLine(h: SipHeader): SipHeader {
+/**
+ * `h` itself when its name is canonical already (lines copied from another message), else a copy;
+ * throws SIP_WIRE_BAD_HEADER for a line that may not be stored.
+ */
+export function checkedLine(h: SipHeader): SipHeader {
   const name = checkedName(h.name, h.value);
   return name === h.name ? h : { name, value: h.value };
 }
@@ -75,10 +78,11 @@ export class SipHeaders {
   }
 
   /**
-   * The header section as the parser read it: names are tokens made canonical and no value has
-   * CR or LF (rfc3261-header-section.ts made sure), so the lines are taken as they are.
+   * Lines checked already, taken as they are: the header section as the parser read it (names are
+   * tokens made canonical and no value has CR or LF: rfc3261-header-section.ts made sure), or
+   * lines of other SipHeaders and lines passed through `checkedLine`.
    */
-  static fromParsed(lines: readonly SipHeader[]): SipHeaders {
+  static fromCheckedLines(lines: readonly SipHeader[]): SipHeaders {
     return new SipHeaders(lines, CHECKED);
   }
 
@@ -178,7 +182,7 @@ export class SipHeaders {
 
 /**
  * A test for lines named `name`, any case. Lines of a known header are stored under its canonical
- * name (`checked`, `fromParsed`), so for those the same string is the only match; other names are
+ * name (`checked`, `fromCheckedLines`), so for those the same string is the only match; other names are
  * compared without case, lower-casing only a line of the same length.
  */
 function matches(name: string): (h: SipHeader) => boolean {
