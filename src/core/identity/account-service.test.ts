@@ -4,14 +4,35 @@ import { fastHasher } from '../../../test/support/fast-hasher.js';
 import { MemoryStore } from '../../infra/store/memory/memory-store.js';
 import { isHeraldError } from '../../kernel/errors.js';
 import { FakeClock } from '../../kernel/fake-clock.js';
-import { sequentialIdSource } from '../../kernel/ids.js';
+import { type IdSource, sequentialIdSource } from '../../kernel/ids.js';
 import { AccountService } from './account-service.js';
-import { AuthService } from './auth-service.js';
+import { AuthService, userPrincipal } from './auth-service.js';
 import { systemPrincipal, type UserPrincipal } from './principal.js';
 import { verifyPasswordAgainstScram } from './scram.js';
 import { digestHa1 } from './sip-digest.js';
 
 const operator = systemPrincipal('test');
+
+function services(store: MemoryStore, clock: FakeClock, ids: IdSource, tokenTtlMs: number) {
+  const accounts = new AccountService({
+    store,
+    hasher: fastHasher,
+    clock,
+    ids,
+    domain: 'example.org',
+    minPasswordLength: 8,
+  });
+  const auth = new AuthService({
+    accounts,
+    store,
+    clock,
+    ids,
+    tokenTtlMs,
+    failuresPerMinute: 3,
+    ipFailuresPerMinute: 5,
+  });
+  return { accounts, auth };
+}
 
 async function rejectsWith(code: string, work: () => Promise<unknown>, field?: string): Promise<void> {
   await assert.rejects(work, (error) => {
@@ -32,24 +53,7 @@ describe('AccountService and AuthService', () => {
   beforeEach(async () => {
     clock = new FakeClock();
     store = new MemoryStore();
-    const ids = sequentialIdSource('u');
-    accounts = new AccountService({
-      store,
-      hasher: fastHasher,
-      clock,
-      ids,
-      domain: 'example.org',
-      minPasswordLength: 8,
-    });
-    auth = new AuthService({
-      accounts,
-      store,
-      clock,
-      ids,
-      tokenTtlMs: 3_600_000,
-      failuresPerMinute: 3,
-      ipFailuresPerMinute: 5,
-    });
+    ({ accounts, auth } = services(store, clock, sequentialIdSource('u'), 3_600_000));
     await accounts.addUser(operator, { username: 'admin', password: 'admin-password', isAdmin: true });
     await accounts.addUser(operator, { username: 'alice', password: 'alice-password', displayName: 'Alice' });
     alice = await auth.authenticate('alice', 'alice-password', '192.0.2.1');
@@ -155,5 +159,38 @@ describe('AccountService and AuthService', () => {
     );
     clock.advance(60_000);
     assert.equal((await auth.authenticate('alice', 'alice-password', '192.0.2.7')).username, 'alice');
+  });
+});
+
+describe('AuthService token bound', () => {
+  it('keeps at most 200,000 tokens: the expired go first, then the oldest', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    let n = 0;
+    const ids: IdSource = {
+      next: sequentialIdSource('u').next,
+      randomBytes: (bytes) => {
+        const buffer = Buffer.alloc(bytes);
+        buffer.writeUInt32BE(++n);
+        return buffer;
+      },
+    };
+    const { accounts, auth } = services(store, clock, ids, 1_000);
+    const user = await accounts.addUser(systemPrincipal('test'), {
+      username: 'alice',
+      password: 'alice-password',
+    });
+    const alice = userPrincipal(user);
+    const issue = () => auth.issueToken(alice).token;
+    issue();
+    issue();
+    clock.advance(1_000); // those two expired
+    const first = issue();
+    const second = issue();
+    for (let i = 2; i < 200_000; i++) issue(); // the last two took the expired ones' places
+    assert.ok(await auth.verifyToken(first), 'no live token went while expired ones were there');
+    issue();
+    assert.equal(await auth.verifyToken(first), undefined, 'the oldest went');
+    assert.ok(await auth.verifyToken(second));
   });
 });
