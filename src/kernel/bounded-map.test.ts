@@ -84,3 +84,13 @@ describe('BoundedMap', () => {
     assert.throws(() => new BoundedMap(1.5), RangeError);
   });
 });
+
+describe('BoundedMap under renewal', () => {
+  it('a small map renewed a million times (compacted all along) stays exact', () => {
+    const map = new BoundedMap<string, number>(100_000);
+    for (let i = 0; i < 1_000_000; i++) map.renew(`source-${i % 3}`, i);
+    assert.equal(map.size, 3);
+    assert.deepEqual(map.oldest(), ['source-1', 999_997]);
+    assert.deepEqual([...map.keys()], ['source-1', 'source-2', 'source-0']);
+  });
+});

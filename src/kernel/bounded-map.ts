@@ -9,7 +9,7 @@
  * spent 0.7 µs a lookup (docs/performance.md, SIP). Here the order of insertion is kept in an
  * array of keys, each with the stamp of its insertion; a key deleted or re-inserted leaves a
  * stale element there, skipped when reached and compacted away before the array holds more than
- * about twice the capacity.
+ * about twice the live entries.
  *
  * Order is the order of insertion, as in a Map: `set` of a present key changes its value in place;
  * `renew` makes it the newest.
@@ -111,8 +111,10 @@ export class BoundedMap<K, V> {
       this.#slots.delete(oldest[0]);
       this.#head++;
     }
-    if (this.#keys.length - this.#head > 2 * this.#capacity + 64 || this.#head > this.#capacity + 64)
-      this.#compact();
+    // Compacting costs the live entries; it comes after at least as many pushes: O(1) amortized,
+    // and a small map renewed on every request (a token bucket) keeps a small array.
+    const held = this.#keys.length - this.#head;
+    if (held > 2 * this.#slots.size + 64 || this.#head > this.#slots.size + 64) this.#compact();
   }
 
   /** The key array rebuilt from the live entries (the Map's order is the order of insertion). */
