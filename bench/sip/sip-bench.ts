@@ -54,6 +54,12 @@ export interface SipBenchOptions {
   readonly limit: number;
   readonly targets: readonly SipTargetName[];
   readonly stateDir: string;
+  /**
+   * Measure at this rate only, without searching for the maximum: the server's CPU per call at
+   * one rate for every build compared (a search lands each build on another rate, and the CPU
+   * per call moves with the rate).
+   */
+  readonly rate?: number;
 }
 
 interface Ctx {
@@ -257,6 +263,7 @@ export const SIP_USAGE = `usage: npm run bench -- sip <${[...SCENARIOS.map((s) =
   --duration S       seconds per rate step (default 2)
   --runs N           runs per target, the median is reported (default 3)
   --limit N          calls in flight, SIPp -l (default 100)
+  --rate N           no search: measure the CPU per call at N calls/s (to compare builds)
   --state-dir DIR    provisioned data, logs and SIPp files (default ${join(tmpdir(), 'herald-bench')})
   --out FILE         also write the results as JSON to FILE`;
 
@@ -271,6 +278,7 @@ function parse(argv: readonly string[]) {
       duration: { type: 'string' },
       runs: { type: 'string' },
       limit: { type: 'string' },
+      rate: { type: 'string' },
       'state-dir': { type: 'string' },
       out: { type: 'string' },
     },
@@ -299,6 +307,7 @@ function parse(argv: readonly string[]) {
     limit: num('limit', values.limit, 100),
     targets,
     stateDir: values['state-dir'] ?? join(tmpdir(), 'herald-bench'),
+    ...(values.rate === undefined ? {} : { rate: num('rate', values.rate, 0) }),
   };
   return { scenarios, options, out: values.out };
 }
@@ -346,15 +355,19 @@ async function once(
       // a cold server (Node's JIT, first queries), and a failed first step is never tried again.
       console.error(`    warm-up at ${WARM_UP_RATES.join(', ')}/s:`);
       for (const rate of WARM_UP_RATES) await rateStep(ctx, scenario, rate);
-      const search = await searchMaxRate(
-        { start: 1000, factor: 2, refinements: 3, max: 40_000, min: 50 },
-        (rate) => rateStep(ctx, scenario, rate),
-      );
-      const confirmRate = Math.round(search.best * 0.8);
+      const maxRate =
+        options.rate === undefined
+          ? (
+              await searchMaxRate({ start: 1000, factor: 2, refinements: 3, max: 40_000, min: 50 }, (rate) =>
+                rateStep(ctx, scenario, rate),
+              )
+            ).best
+          : Number.NaN;
+      const confirmRate = options.rate ?? Math.round(maxRate * 0.8);
       let confirmFailed = Number.NaN;
       let cpuUsPerCall = Number.NaN;
       if (confirmRate > 0) {
-        console.error(`    confirmation at 80 %:`);
+        console.error(options.rate === undefined ? '    confirmation at 80 %:' : `    at ${confirmRate}/s:`);
         // The server's CPU time per call, which other load on the machine changes far less than
         // the rates (a busy neighbour takes the server's core away; it does not add work to it).
         const cpuBefore = totalCpu(server.pids());
@@ -369,7 +382,7 @@ async function once(
           );
       }
       return {
-        maxRate: search.best,
+        maxRate,
         confirmRate,
         confirmFailed,
         cpuUsPerCall,

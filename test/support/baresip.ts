@@ -9,7 +9,7 @@ import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_proces
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.js';
+import { freePort, freeSipPortPair } from './free-port.js';
 
 export { until } from './until.js';
 
@@ -58,9 +58,9 @@ export class Baresip {
 
   /** Writes the config with mk-baresip.sh; `start()` runs it. */
   static async create(account: BaresipAccount): Promise<Baresip> {
-    let sipPort = await freePort();
-    if (sipPort % 2 === 1) sipPort -= 1; // baresip also binds sipPort + 1 (TLS)
     const ctrl = await freePort();
+    // baresip binds UDP and TCP on sipPort and TLS on sipPort + 1: all of them must be free.
+    const sipPort = await freeSipPortPair([ctrl]);
     await run('bash', [
       MK,
       account.dir,

@@ -13,6 +13,7 @@ import { sequentialIdSource } from '../../kernel/ids.js';
 import type { ChatMessage } from '../messaging/chat-message.js';
 import { addPeople, chat, endpointOf, userIdOf } from '../messaging/fixtures/verona.js';
 import { MessageService } from '../messaging/message-service.js';
+import type { ArchiveStore } from '../ports.js';
 import { ArchiveService } from './archive-service.js';
 
 const DAY = 86_400_000;
@@ -177,6 +178,68 @@ describe('MessageService archiving (SPEC M5)', () => {
     const [offline] = await service.takeOffline(userIdOf('juliet'), 10);
     const archived = await archive.get(userIdOf('juliet'), offline?.id ?? '');
     assert.equal(archived?.body, 'for later', 'the offline id is the archive id');
+    service.close();
+  });
+
+  it('answers the sender before the copies commit; reads of the archive wait for them (ADR 0012)', async () => {
+    const store = new MemoryStore();
+    const clock = new FakeClock();
+    const sessions = new MemorySessionRegistry();
+    // The store holds every append until `release`: a commit waiting for its group.
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const archived = store.archive;
+    let held = 0;
+    const gated: ArchiveStore = {
+      append: async (record) => {
+        held++;
+        await gate;
+        return archived.append(record);
+      },
+      get: (userId, id) => archived.get(userId, id),
+      list: (userId, filter, page) => archived.list(userId, filter, page),
+      count: (userId, filter) => archived.count(userId, filter),
+      conversations: (userId, limit) => archived.conversations(userId, limit),
+      prune: (before) => archived.prune(before),
+    };
+    const archive = new ArchiveService({
+      store: new Proxy(store, {
+        get: (target, key) => (key === 'archive' ? gated : Reflect.get(target, key)),
+      }),
+      clock,
+    });
+    const service = new MessageService({
+      store,
+      clock,
+      ids: sequentialIdSource('x'),
+      sessions,
+      domain: 'verona.lit',
+      archive,
+    });
+    service.registerDriver('xmpp', { deliver: () => true });
+    await addPeople(store, ['romeo', 'juliet']);
+    await sessions.add(endpointOf('juliet', 'balcony'));
+    const sent = await service.send(chat('romeo/orchard', 'juliet', 'before the commit'));
+    assert.equal(sent.kind, 'delivered', 'send resolved while the archive still held both copies');
+    for (let turn = 0; turn < 20 && held < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(held, 2, 'both copies are under way');
+    let isRead = false;
+    const read = archive.query(userIdOf('juliet'), {}).then((page) => {
+      isRead = true;
+      return page;
+    });
+    const stopped = archive.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(isRead, false, 'the read waits for the copies under way');
+    release();
+    assert.deepEqual(
+      (await read).items.map((r) => r.body),
+      ['before the commit'],
+    );
+    assert.equal((await archive.conversations(userIdOf('romeo'), 5)).length, 1);
+    await stopped;
     service.close();
   });
 });

@@ -35,6 +35,8 @@ export class ArchiveService {
   readonly #defaultPage: number;
   readonly #maxPage: number;
   #timer: TimerHandle | null = null;
+  /** Appends under way that nobody waits for (track); every read waits for them first. */
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: ArchiveServiceOptions) {
     this.#o = options;
@@ -53,8 +55,25 @@ export class ArchiveService {
     await this.#o.store.archive.append(record);
   }
 
+  /**
+   * Archiving the caller does not wait for (ADR 0012: MessageService answers the sender before
+   * its copies commit). Until `work` settles, every read of the archive waits for it, so a message
+   * is in the archive for whoever asks after it was sent; stop() waits for it too. `work` handles
+   * its own errors.
+   */
+  track(work: Promise<void>): void {
+    const settled = work.catch(() => undefined).finally(() => this.#inFlight.delete(settled));
+    this.#inFlight.add(settled);
+  }
+
+  /** Resolves once the appends under way when called have settled. */
+  #settled(): Promise<unknown> | undefined {
+    return this.#inFlight.size === 0 ? undefined : Promise.all(this.#inFlight);
+  }
+
   /** A record by its stanza-id, or undefined. */
-  get(userId: UserId, id: string): Promise<ArchivedMessageRecord | undefined> {
+  async get(userId: UserId, id: string): Promise<ArchivedMessageRecord | undefined> {
+    await this.#settled();
     return this.#o.store.archive.get(userId, id);
   }
 
@@ -65,6 +84,7 @@ export class ArchiveService {
    */
   async query(userId: UserId, filter: ArchiveFilter, page: PageRequest = {}): Promise<ArchivePage> {
     checkFilter(filter);
+    await this.#settled();
     const archive = this.#o.store.archive;
     return pageArchive(
       {
@@ -78,9 +98,10 @@ export class ArchiveService {
   }
 
   /** The user's conversations: each peer with their newest message, newest first. */
-  conversations(userId: UserId, limit: number): Promise<ArchivedMessageRecord[]> {
+  async conversations(userId: UserId, limit: number): Promise<ArchivedMessageRecord[]> {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > this.#maxPage)
       throw invalid(`limit must be an integer in 1..${this.#maxPage}`, 'limit');
+    await this.#settled();
     return this.#o.store.archive.conversations(userId, limit);
   }
 
@@ -88,6 +109,7 @@ export class ArchiveService {
   async prune(): Promise<number> {
     const days = this.#o.retentionDays ?? 0;
     if (days === 0) return 0;
+    await this.#settled();
     return this.#o.store.archive.prune(this.#o.clock.now() - days * DAY_MS);
   }
 
@@ -99,8 +121,10 @@ export class ArchiveService {
     }, this.#o.pruneEveryMs ?? 3_600_000);
   }
 
-  stop(): void {
+  /** Stops pruning; resolves once the tracked appends have settled. */
+  async stop(): Promise<void> {
     this.#timer?.cancel();
     this.#timer = null;
+    await this.#settled();
   }
 }

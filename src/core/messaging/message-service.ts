@@ -176,8 +176,11 @@ export class MessageService {
         return { kind: 'refused', reason: 'compliance-unavailable' };
     }
     const result = await this.#route(message, recipient);
+    // ADR 0012: the sender is answered now; the archive's reads wait for these copies.
     if (isArchived && recipient !== undefined && (result.kind === 'delivered' || result.kind === 'stored'))
-      await this.#archive(message, recipient).catch((error: unknown) => this.#o.onArchiveError?.(error));
+      this.#o.archive?.track(
+        this.#archive(message, recipient).catch((error: unknown) => this.#o.onArchiveError?.(error)),
+      );
     return result;
   }
 
@@ -186,31 +189,36 @@ export class MessageService {
     const archive = this.#o.archive;
     const stanzaId = message.stanzaId;
     if (!archive || !stanzaId) return;
-    const base = {
-      at: message.sentAt,
-      originId: message.originId ?? null,
-      body: message.body,
-      payload: { format: message.payload.format, content: message.payload.content },
-    };
     const sender = await this.#findRecipient(message.from.address as BareJid);
+    // Written out, not spread from a shared base: V8 copies `{ ...base, newKey }` the slow way.
+    const at = message.sentAt;
+    const originId = message.originId ?? null;
+    const body = message.body;
+    const payload = { format: message.payload.format, content: message.payload.content };
     // Both copies at once: the SQL store's group commit writes them in one transaction.
+    const incoming = archive.append({
+      id: stanzaId.id,
+      userId: recipient,
+      peer: message.from.address,
+      direction: 'in',
+      at,
+      originId,
+      body,
+      payload,
+    });
+    if (sender === undefined || sender === recipient) return incoming;
     await Promise.all([
+      incoming,
       archive.append({
-        ...base,
-        id: stanzaId.id,
-        userId: recipient,
-        peer: message.from.address,
-        direction: 'in',
+        id: this.#o.ids.next(),
+        userId: sender,
+        peer: message.to.address,
+        direction: 'out',
+        at,
+        originId,
+        body,
+        payload,
       }),
-      sender !== undefined && sender !== recipient
-        ? archive.append({
-            ...base,
-            id: this.#o.ids.next(),
-            userId: sender,
-            peer: message.to.address,
-            direction: 'out',
-          })
-        : undefined,
     ]);
   }
 

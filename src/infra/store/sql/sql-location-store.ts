@@ -97,6 +97,11 @@ export class SqlLocationStore implements LocationStore {
     this.#queries = precompiledOnce(runner.db, 'location', () => locationQueries(runner));
   }
 
+  /** Commits the writes still waiting for their group (SqlStore.close). */
+  flush(): Promise<void> {
+    return this.#writes.flush();
+  }
+
   async bindingsOf(userId: UserId, now: number): Promise<SipBindingRecord[]> {
     const rows = await this.runner.read((db) => this.#queries.live.rows(db, { userId, now }));
     return rows.map(bindingFromRow);

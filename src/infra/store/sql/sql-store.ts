@@ -56,6 +56,8 @@ export class SqlStore implements Store {
   readonly complianceQueue: ComplianceQueueStore;
   readonly #db: Kysely<Database>;
   readonly #guard = new StoreGuard();
+  /** The stores that group their writes: what they hold is committed before the store closes. */
+  readonly #batched: readonly { flush(): Promise<void> }[];
 
   /** Connects and applies pending migrations; on failure nothing stays open. */
   static async open(connection: SqlConnection): Promise<SqlStore> {
@@ -80,13 +82,16 @@ export class SqlStore implements Store {
     this.roster = this.#guard.outer(new SqlRosterStore(runner));
     this.blocks = this.#guard.outer(new SqlBlockListStore(runner));
     this.offline = this.#guard.outer(new SqlOfflineStore(runner, kind));
-    this.archive = this.#guard.outer(new SqlArchiveStore(runner));
+    const archive = new SqlArchiveStore(runner);
+    this.archive = this.#guard.outer(archive);
     this.pep = this.#guard.outer(new SqlPepStore(runner, kind));
-    this.location = this.#guard.outer(new SqlLocationStore(runner));
+    const location = new SqlLocationStore(runner);
+    this.location = this.#guard.outer(location);
     this.lastActivity = this.#guard.outer(new SqlLastActivityStore(runner));
     this.presence = this.#guard.outer(new SqlPresenceStore(runner));
     this.rooms = this.#guard.outer(new SqlRoomStore(runner));
     this.complianceQueue = this.#guard.outer(new SqlComplianceQueueStore(runner));
+    this.#batched = [archive, location];
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -136,6 +141,7 @@ export class SqlStore implements Store {
     if (this.#guard.isClosed) return;
     this.#guard.checkOutside();
     this.#guard.close();
+    await Promise.all(this.#batched.map((store) => store.flush()));
     await this.#db.destroy();
   }
 }

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { SqlRunner } from './sql-runner.js';
 import type { Database } from './sql-schema.js';
-import { SqlWriteBatch } from './sql-write-batch.js';
+import { MAX_GROUP, SqlWriteBatch } from './sql-write-batch.js';
 
 async function setup() {
   const raw = new BetterSqlite3(':memory:');
@@ -65,6 +65,37 @@ describe('SqlWriteBatch (group commit)', () => {
     );
     assert.deepEqual(await rows(), []);
     assert.equal(begins(), 1);
+    await db.destroy();
+  });
+
+  it('with a delay, groups writes of different turns; flush commits them without waiting it out', async () => {
+    const { db, runner, insert, rows, begins } = await setup();
+    const batch = new SqlWriteBatch(runner, { maxDelayMs: 60_000 });
+    const first = batch.write(insert(1, 'a'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batch.write(insert(2, 'b'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(await rows(), [], 'nothing commits before the delay or a flush');
+    await batch.flush();
+    await Promise.all([first, second]);
+    assert.deepEqual(await rows(), [1, 2]);
+    assert.equal(begins(), 1, 'one transaction for both');
+    await batch.flush(); // nothing waiting: resolves at once
+    await db.destroy();
+  });
+
+  it('with a delay, commits when the delay is over, and a full group at once', async () => {
+    const { db, runner, insert, rows, begins } = await setup();
+    const batch = new SqlWriteBatch(runner, { maxDelayMs: 20 });
+    await Promise.all([batch.write(insert(1, 'a')), batch.write(insert(2, 'b'))]);
+    assert.deepEqual(await rows(), [1, 2]);
+    assert.equal(begins(), 1);
+    const slow = new SqlWriteBatch(runner, { maxDelayMs: 60_000 });
+    const keys = Array.from({ length: MAX_GROUP }, (_, i) => 100 + i);
+    await Promise.all(keys.map((k) => slow.write(insert(k, 'v'))));
+    assert.equal((await rows()).length, 2 + MAX_GROUP);
+    assert.equal(begins(), 2, 'the full group went in one transaction, before its delay');
+    assert.throws(() => new SqlWriteBatch(runner, { maxDelayMs: -1 }), RangeError);
     await db.destroy();
   });
 });
