@@ -14,7 +14,10 @@ export interface SipRunResult {
   readonly confirmFailed: number;
   /** Server CPU time (all its processes) per successful call of the confirmation run, µs. */
   readonly cpuUsPerCall?: number;
+  /** Memory scenario: the lowest Pss sampled in the 90 s after the hold; otherwise Pss after the run. */
   readonly rssBytes: number;
+  /** Memory scenario: Pss 35 s after the setup (the first reading). */
+  readonly rssHeldBytes?: number;
 }
 
 export interface SipTargetRuns {
@@ -83,7 +86,18 @@ export function sipMarkdownTable(reports: readonly SipScenarioReport[]): string 
             ['memory MB after (Pss)', mb, '', ''],
           ]
         : [
-            ['memory MB (Pss)', mb, `< ${report.goal.value} MB`, goalMet(report)],
+            [
+              'memory MB (Pss), 35 s after the setup',
+              (r) => (r.rssHeldBytes ?? Number.NaN) / (1024 * 1024),
+              '',
+              '',
+            ],
+            [
+              'memory MB (Pss), settled (lowest in the next 90 s)',
+              mb,
+              `< ${report.goal.value} MB`,
+              goalMet(report),
+            ],
             ['registrations + subscriptions missing', (r) => r.confirmFailed, '0', ''],
           ];
     for (const [label, pick, goal, met] of rows)

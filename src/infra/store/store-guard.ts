@@ -11,20 +11,30 @@ interface TransactionScope {
   active: boolean;
 }
 
+type Method = (...args: unknown[]) => unknown;
+
 /** Wraps every method of `target` so that `check` runs first; a failed check rejects the call. */
 function guarded<T extends object>(target: T, check: () => void): T {
+  // One wrapper per method, made on first use (a store call is on every SIP request's path), and
+  // made again if the method was replaced.
+  const wrappers = new Map<PropertyKey, { readonly method: Method; readonly wrapper: Method }>();
   return new Proxy(target, {
     get(object, property) {
       const value: unknown = Reflect.get(object, property, object);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]): unknown => {
+      const known = wrappers.get(property);
+      if (known?.method === value) return known.wrapper;
+      const method = value as Method;
+      const wrapper: Method = (...args) => {
         try {
           check();
         } catch (error) {
           return Promise.reject(error);
         }
-        return Reflect.apply(value, object, args);
+        return Reflect.apply(method, object, args);
       };
+      wrappers.set(property, { method, wrapper });
+      return wrapper;
     },
   });
 }
