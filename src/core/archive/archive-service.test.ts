@@ -128,6 +128,50 @@ describe('ArchiveService paging (XEP-0059)', () => {
   });
 });
 
+async function gatedArchive(maxInFlight?: number) {
+  const store = new MemoryStore();
+  const clock = new FakeClock();
+  const sessions = new MemorySessionRegistry();
+  // The store holds every append until `release`: a commit waiting for its group.
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const archived = store.archive;
+  let held = 0;
+  const gated: ArchiveStore = {
+    append: async (record) => {
+      held++;
+      await gate;
+      return archived.append(record);
+    },
+    get: (userId, id) => archived.get(userId, id),
+    list: (userId, filter, page) => archived.list(userId, filter, page),
+    count: (userId, filter) => archived.count(userId, filter),
+    conversations: (userId, limit) => archived.conversations(userId, limit),
+    prune: (before) => archived.prune(before),
+  };
+  const archive = new ArchiveService({
+    store: new Proxy(store, {
+      get: (target, key) => (key === 'archive' ? gated : Reflect.get(target, key)),
+    }),
+    clock,
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
+  });
+  const service = new MessageService({
+    store,
+    clock,
+    ids: sequentialIdSource('x'),
+    sessions,
+    domain: 'verona.lit',
+    archive,
+  });
+  service.registerDriver('xmpp', { deliver: () => true });
+  await addPeople(store, ['romeo', 'juliet']);
+  await sessions.add(endpointOf('juliet', 'balcony'));
+  return { store, archive, service, release, held: () => held };
+}
+
 describe('MessageService archiving (SPEC M5)', () => {
   it('archives once per archive for two delivered copies; the offline copy keeps the stanza-id', async () => {
     const store = new MemoryStore();
@@ -182,49 +226,11 @@ describe('MessageService archiving (SPEC M5)', () => {
   });
 
   it('answers the sender before the copies commit; reads of the archive wait for them (ADR 0012)', async () => {
-    const store = new MemoryStore();
-    const clock = new FakeClock();
-    const sessions = new MemorySessionRegistry();
-    // The store holds every append until `release`: a commit waiting for its group.
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const archived = store.archive;
-    let held = 0;
-    const gated: ArchiveStore = {
-      append: async (record) => {
-        held++;
-        await gate;
-        return archived.append(record);
-      },
-      get: (userId, id) => archived.get(userId, id),
-      list: (userId, filter, page) => archived.list(userId, filter, page),
-      count: (userId, filter) => archived.count(userId, filter),
-      conversations: (userId, limit) => archived.conversations(userId, limit),
-      prune: (before) => archived.prune(before),
-    };
-    const archive = new ArchiveService({
-      store: new Proxy(store, {
-        get: (target, key) => (key === 'archive' ? gated : Reflect.get(target, key)),
-      }),
-      clock,
-    });
-    const service = new MessageService({
-      store,
-      clock,
-      ids: sequentialIdSource('x'),
-      sessions,
-      domain: 'verona.lit',
-      archive,
-    });
-    service.registerDriver('xmpp', { deliver: () => true });
-    await addPeople(store, ['romeo', 'juliet']);
-    await sessions.add(endpointOf('juliet', 'balcony'));
+    const { archive, service, release, held } = await gatedArchive();
     const sent = await service.send(chat('romeo/orchard', 'juliet', 'before the commit'));
     assert.equal(sent.kind, 'delivered', 'send resolved while the archive still held both copies');
-    for (let turn = 0; turn < 20 && held < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(held, 2, 'both copies are under way');
+    for (let turn = 0; turn < 20 && held() < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(held(), 2, 'both copies are under way');
     let isRead = false;
     const read = archive.query(userIdOf('juliet'), {}).then((page) => {
       isRead = true;
@@ -240,6 +246,25 @@ describe('MessageService archiving (SPEC M5)', () => {
     );
     assert.equal((await archive.conversations(userIdOf('romeo'), 5)).length, 1);
     await stopped;
+    service.close();
+  });
+
+  it('makes the sender wait for its copies once more than maxInFlight are under way', async () => {
+    const { service, release, held } = await gatedArchive(0);
+    let isSent = false;
+    const sent = service.send(chat('romeo/orchard', 'juliet', 'the store is behind')).then((result) => {
+      isSent = true;
+      return result;
+    });
+    for (let turn = 0; turn < 20 && held() < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(held(), 2);
+    assert.equal(isSent, false, 'backpressure: the sender waits for the archive');
+    release();
+    assert.equal((await sent).kind, 'delivered');
+    assert.throws(
+      () => new ArchiveService({ store: new MemoryStore(), clock: new FakeClock(), maxInFlight: -1 }),
+      (e) => isHeraldError(e, 'HERALD_ERR_VALIDATION'),
+    );
     service.close();
   });
 });

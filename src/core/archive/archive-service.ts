@@ -23,6 +23,8 @@ export interface ArchiveServiceOptions {
   readonly defaultPageSize?: number;
   /** The largest page served (XEP-0059 §2.1: a server MAY return fewer); default 250. */
   readonly maxPageSize?: number;
+  /** Appends under way (track) beyond which the caller waits for its own; default 5,000. */
+  readonly maxInFlight?: number;
   /** How often pruning runs; default hourly. */
   readonly pruneEveryMs?: number;
   readonly onPruneError?: (error: unknown) => void;
@@ -34,6 +36,7 @@ export class ArchiveService {
   readonly #o: ArchiveServiceOptions;
   readonly #defaultPage: number;
   readonly #maxPage: number;
+  readonly #maxInFlight: number;
   #timer: TimerHandle | null = null;
   /** Appends under way that nobody waits for (track); every read waits for them first. */
   readonly #inFlight = new Set<Promise<void>>();
@@ -41,6 +44,9 @@ export class ArchiveService {
   constructor(options: ArchiveServiceOptions) {
     this.#o = options;
     this.#maxPage = options.maxPageSize ?? 250;
+    this.#maxInFlight = options.maxInFlight ?? 5000;
+    if (!Number.isSafeInteger(this.#maxInFlight) || this.#maxInFlight < 0)
+      throw invalid('maxInFlight must be a non-negative integer', 'maxInFlight');
     this.#defaultPage = Math.min(options.defaultPageSize ?? 50, this.#maxPage);
     const days = options.retentionDays ?? 0;
     if (!Number.isFinite(days) || days < 0) throw invalid('retentionDays must be >= 0', 'retentionDays');
@@ -61,9 +67,12 @@ export class ArchiveService {
    * is in the archive for whoever asks after it was sent; stop() waits for it too. `work` handles
    * its own errors.
    */
-  track(work: Promise<void>): void {
+  track(work: Promise<void>): Promise<void> {
     const settled = work.catch(() => undefined).finally(() => this.#inFlight.delete(settled));
     this.#inFlight.add(settled);
+    // Backpressure: when the store falls this far behind, the caller waits for its own copies,
+    // as it did before ADR 0012, instead of piling up appends in memory.
+    return this.#inFlight.size > this.#maxInFlight ? settled : Promise.resolve();
   }
 
   /** Resolves once the appends under way when called have settled. */

@@ -176,9 +176,10 @@ export class MessageService {
         return { kind: 'refused', reason: 'compliance-unavailable' };
     }
     const result = await this.#route(message, recipient);
-    // ADR 0012: the sender is answered now; the archive's reads wait for these copies.
+    // ADR 0012: the sender is answered now (unless the archive is far behind); the archive's
+    // reads wait for these copies.
     if (isArchived && recipient !== undefined && (result.kind === 'delivered' || result.kind === 'stored'))
-      this.#o.archive?.track(
+      await this.#o.archive?.track(
         this.#archive(message, recipient).catch((error: unknown) => this.#o.onArchiveError?.(error)),
       );
     return result;
