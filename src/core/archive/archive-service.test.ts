@@ -13,7 +13,7 @@ import { sequentialIdSource } from '../../kernel/ids.js';
 import type { ChatMessage } from '../messaging/chat-message.js';
 import { addPeople, chat, endpointOf, userIdOf } from '../messaging/fixtures/verona.js';
 import { MessageService } from '../messaging/message-service.js';
-import type { ArchiveStore } from '../ports.js';
+import type { ArchiveStore, Store } from '../ports.js';
 import { ArchiveService } from './archive-service.js';
 
 const DAY = 86_400_000;
@@ -128,6 +128,10 @@ describe('ArchiveService paging (XEP-0059)', () => {
   });
 });
 
+/** A MessageService for verona.lit that archives into `archive`. */
+const verona = (store: Store, clock: FakeClock, sessions: MemorySessionRegistry, archive: ArchiveService) =>
+  new MessageService({ store, clock, ids: sequentialIdSource('x'), sessions, domain: 'verona.lit', archive });
+
 async function gatedArchive(maxInFlight?: number) {
   const store = new MemoryStore();
   const clock = new FakeClock();
@@ -158,14 +162,7 @@ async function gatedArchive(maxInFlight?: number) {
     clock,
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
   });
-  const service = new MessageService({
-    store,
-    clock,
-    ids: sequentialIdSource('x'),
-    sessions,
-    domain: 'verona.lit',
-    archive,
-  });
+  const service = verona(store, clock, sessions, archive);
   service.registerDriver('xmpp', { deliver: () => true });
   await addPeople(store, ['romeo', 'juliet']);
   await sessions.add(endpointOf('juliet', 'balcony'));
@@ -178,14 +175,7 @@ describe('MessageService archiving (SPEC M5)', () => {
     const clock = new FakeClock();
     const sessions = new MemorySessionRegistry();
     const archive = new ArchiveService({ store, clock });
-    const service = new MessageService({
-      store,
-      clock,
-      ids: sequentialIdSource('x'),
-      sessions,
-      domain: 'verona.lit',
-      archive,
-    });
+    const service = verona(store, clock, sessions, archive);
     const seen: ChatMessage[] = [];
     service.registerDriver('xmpp', {
       deliver(_endpoint, message) {
