@@ -24,7 +24,7 @@ import {
   contentType,
   paramValue,
   type SipRequest,
-  serializeMessage,
+  serializeHead,
   withHeaders,
 } from '../wire/index.js';
 import { SipMessageSender } from './sip-message-driver.js';
@@ -56,6 +56,9 @@ export function statusOf(result: SendResult): { status: number; reason: string }
   }
 }
 
+/** Refuses bytes that are not UTF-8; a decode without `stream` starts afresh, so one serves all. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The text of a text/plain body, or the status that refuses it (§8: 415 lists what is accepted). */
 export function readBody(
   context: Pick<SipRequestContext, 'request'>,
@@ -70,7 +73,7 @@ export function readBody(
   if (charset !== 'utf-8' && charset !== 'us-ascii')
     return { ok: false, status: 415, reason: 'Unsupported Media Type' };
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(request.body) };
+    return { ok: true, text: UTF8.decode(request.body) };
   } catch {
     return { ok: false, status: 400, reason: 'Body Is Not UTF-8' };
   }
@@ -79,7 +82,8 @@ export function readBody(
 /** The MESSAGE as it came, for the compliance archive: without Authorization headers. */
 export function originalOf(request: SipRequest): string {
   const headers = request.headers.remove('Authorization').remove('Proxy-Authorization');
-  return serializeMessage(withHeaders(request, headers)).toString('utf8');
+  // The head is text already: only the body is decoded (as the whole message's bytes would be).
+  return serializeHead(withHeaders(request, headers)) + request.body.toString('utf8');
 }
 
 export const messageModule = defineModule({
