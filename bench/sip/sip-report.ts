@@ -47,7 +47,9 @@ function range(runs: readonly SipRunResult[], pick: (r: SipRunResult) => number)
   return ` (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
 }
 
-const mb = (r: SipRunResult) => r.rssBytes / (1024 * 1024);
+const MIB = 1024 * 1024;
+const mb = (r: SipRunResult) => r.rssBytes / MIB;
+const heldMb = (r: SipRunResult) => (r.rssHeldBytes ?? Number.NaN) / MIB;
 
 function cell(t: SipTargetRuns | undefined, pick: (r: SipRunResult) => number): string {
   if (!t) return '';
@@ -86,12 +88,7 @@ export function sipMarkdownTable(reports: readonly SipScenarioReport[]): string 
             ['memory MB after (Pss)', mb, '', ''],
           ]
         : [
-            [
-              'memory MB (Pss), 35 s after the setup',
-              (r) => (r.rssHeldBytes ?? Number.NaN) / (1024 * 1024),
-              '',
-              '',
-            ],
+            ['memory MB (Pss), 35 s after the setup', heldMb, '', ''],
             [
               'memory MB (Pss), settled (lowest in the next 90 s)',
               mb,
