@@ -16,17 +16,22 @@ import type {
 } from './transaction/index.js';
 import { TransactionLayer } from './transaction/index.js';
 import type { Flow, SipTransportLayer } from './transport/index.js';
-import { createResponse, type SipHeader, type SipRequest, type SipResponse, withBody } from './wire/index.js';
+import { createResponse, type SipHeader, type SipRequest, stableToTag, withBody } from './wire/index.js';
 
 export interface SipRequestContext {
   readonly request: SipRequest;
   readonly transaction: ServerTransaction;
-  /** Answers the request through its server transaction. */
+  /**
+   * Answers the request through its server transaction. Without `toTag`, every response but a 100
+   * gets the request's stableToTag when its To has none (RFC 3261 §8.2.6.2). `stateless`: a final
+   * response to a non-INVITE is not kept for retransmissions (§8.2.7; see
+   * NonInviteServerTransaction.respond) — for answers the TU would give again, such as challenges.
+   */
   respond(
     status: number,
     reason?: string,
     headers?: readonly SipHeader[],
-    options?: { toTag?: string; body?: Buffer },
+    options?: { toTag?: string; body?: Buffer; stateless?: boolean },
   ): void;
   /**
    * INVITE only: `listener` runs when a CANCEL matches this INVITE's transaction (RFC 3261 §9.2); the
@@ -135,14 +140,13 @@ export class SipStack {
     }
     const { request, transaction } = incoming;
     const respond: SipRequestContext['respond'] = (status, reason, headers = [], options = {}) => {
-      const response: SipResponse = createResponse(
-        request,
-        status,
-        reason,
-        headers,
-        options.toTag ? { toTag: options.toTag } : {},
-      );
-      transaction.respond(options.body ? withBody(response, options.body) : response);
+      // §8.2.6.2: the UAS MUST add a To tag to any response but 100 when the request had none.
+      const toTag = options.toTag ?? (status === 100 ? undefined : stableToTag(request));
+      const created = createResponse(request, status, reason, headers, toTag === undefined ? {} : { toTag });
+      const response = options.body ? withBody(created, options.body) : created;
+      if (options.stateless === true && transaction.kind === 'non-invite-server')
+        transaction.respond(response, { stateless: true });
+      else transaction.respond(response);
     };
     if (incoming.kind === 'cancel') return this.#cancel(incoming.invite, respond);
     const onCancelled = (listener: () => void) => {

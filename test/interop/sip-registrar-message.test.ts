@@ -6,12 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import xml from '@xmpp/xml';
 import { systemPrincipal } from '../../src/core/identity/principal.js';
 import { UdpUa } from '../support/sip-udp-ua.js';
 import { DEMO_PASSWORD, sipLocationOf, startTestServer, type TestServer } from '../support/test-server.js';
+import { until } from '../support/until.js';
 import { allowSelfSigned, Inbox, isMessage, xmppJs } from '../support/xmpp-clients.js';
 
 const run = promisify(execFile);
@@ -81,6 +83,53 @@ describe('SIP registrar and MESSAGE (RFC 3261 §10, RFC 3428)', () => {
       assert.equal(forged.status, 403);
     } finally {
       mallory.close();
+    }
+  });
+
+  it('challenges statelessly: a retransmitted REGISTER gets a fresh nonce under the same To tag (§8.2.7)', async () => {
+    const socket = createSocket('udp4');
+    const replies: string[] = [];
+    socket.on('message', (data) => replies.push(data.toString('utf8')));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const local = socket.address().port;
+    const register = [
+      `REGISTER sip:${DOMAIN} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKstateless1;rport`,
+      'Max-Forwards: 70',
+      `From: <sip:sipbob@${DOMAIN}>;tag=retransmitted`,
+      `To: <sip:sipbob@${DOMAIN}>`,
+      'Call-ID: stateless-challenge@127.0.0.1',
+      'CSeq: 1 REGISTER',
+      `Contact: <sip:sipbob@127.0.0.1:${local}>`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    try {
+      for (const expected of [1, 2]) {
+        socket.send(register, port, '127.0.0.1');
+        await until(`answer ${expected}`, () => replies.length >= expected, 5000);
+      }
+      const [first, second] = replies.map((text) => ({
+        status: /^SIP\/2\.0 (\d{3})/.exec(text)?.[1],
+        nonce: /nonce="([^"]+)"/.exec(text)?.[1],
+        toTag: /^To: .*;tag=([^;\s]+)/im.exec(text)?.[1],
+      }));
+      assert.equal(first?.status, '401');
+      assert.equal(second?.status, '401', 'answered anew, not the kept 401 resent');
+      assert.ok(first?.nonce && second?.nonce && first.nonce !== second.nonce);
+      // §8.2.6.2: a tag on every response but 100; §8.2.7: the same one for a retransmission.
+      assert.ok(first?.toTag);
+      assert.equal(second?.toTag, first.toTag);
+      // And the registrar's 200 has a To tag too.
+      const bob = new UdpUa('sipbob', 'pw-sipbob-secret', port);
+      await bob.start();
+      const ok = await bob.register(0);
+      bob.close();
+      assert.equal(ok.status, 200);
+      assert.match(ok.text, /^To: <sip:sipbob@localhost>;tag=[0-9a-f]{16}\r$/m);
+    } finally {
+      socket.close();
     }
   });
 

@@ -40,6 +40,30 @@ export type DigestOutcome =
 
 export type CredentialsHeader = 'Authorization' | 'Proxy-Authorization';
 
+/**
+ * Who asks for the credentials: RFC 3261 §22.2, a UAS (registrar, notifier, PUBLISH's ESC) with
+ * 401 and WWW-Authenticate; §22.3, a proxy (an INVITE's, a MESSAGE's) with 407 and Proxy-Authenticate.
+ */
+export type Challenger = 'uas' | 'proxy';
+
+const CHALLENGERS = {
+  uas: { credentials: 'Authorization', challenge: 'WWW-Authenticate', status: 401, reason: 'Unauthorized' },
+  proxy: {
+    credentials: 'Proxy-Authorization',
+    challenge: 'Proxy-Authenticate',
+    status: 407,
+    reason: 'Proxy Authentication Required',
+  },
+} as const;
+
+/** What `authenticate` answers a request with when it does not let it through. */
+export type AnswerRequest = (
+  status: number,
+  reason: string,
+  headers?: readonly SipHeader[],
+  options?: { readonly stateless?: boolean },
+) => void;
+
 export interface SipDigestAuthOptions {
   readonly realm: string;
   readonly nonces: DigestNonces;
@@ -113,6 +137,48 @@ export class SipDigestAuth {
         qop: ['auth'],
       }),
     }));
+  }
+
+  /**
+   * The request's authenticated user; otherwise the request has been answered — 400 for broken
+   * credentials, 403 while the user is throttled, or a challenge (`challenger`). The challenge is
+   * stateless (§8.2.7: a non-INVITE transaction keeps nothing for Timer J; a retransmission gets a
+   * fresh nonce): the nonce is signed and needs no memory (DigestNonces), so nothing stays per
+   * unauthenticated request.
+   */
+  async authenticate(
+    request: SipRequest,
+    respond: AnswerRequest,
+    challenger: Challenger,
+    remoteAddress: string,
+    now: number,
+  ): Promise<UserRecord | undefined> {
+    const role = CHALLENGERS[challenger];
+    const outcome = await this.verify(request, role.credentials, remoteAddress, now);
+    switch (outcome.kind) {
+      case 'authenticated':
+        return outcome.user;
+      case 'bad-request':
+        respond(400, outcome.reason);
+        return undefined;
+      case 'throttled':
+        respond(403, 'Too Many Failed Attempts');
+        return undefined;
+      case 'challenge': {
+        const challenges = this.challenges(
+          role.challenge,
+          now,
+          outcome.stale,
+          request.headers.get('User-Agent'),
+        );
+        respond(role.status, role.reason, challenges, { stateless: true });
+        return undefined;
+      }
+      default: {
+        const never: never = outcome;
+        return never;
+      }
+    }
   }
 
   async verify(

@@ -295,16 +295,8 @@ export class EventServer {
     const flow = flowOf(context);
     const source = flow?.remote.address ?? '';
     // RFC 3261 §22.1: Herald is the notifier (a UAS), so it challenges with 401.
-    const outcome = await this.#o.auth.verify(request, 'Authorization', source, now);
-    if (outcome.kind === 'bad-request') return respond(400, outcome.reason);
-    if (outcome.kind === 'throttled') return respond(403, 'Too Many Failed Attempts');
-    if (outcome.kind === 'challenge')
-      return respond(
-        401,
-        'Unauthorized',
-        this.#o.auth.challenges('WWW-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
-      );
-    const watcher = outcome.user;
+    const watcher = await this.#o.auth.authenticate(request, respond, 'uas', source, now);
+    if (!watcher) return;
     const to = toHeader(request);
     if (to.tag !== undefined) return this.#inDialog(context, watcher, requested?.value, flow);
 

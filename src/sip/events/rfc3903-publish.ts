@@ -97,21 +97,14 @@ export class PublishHandler {
     if (parsedEvent.value.package.toLowerCase() !== 'presence' || parsedEvent.value.templates.length > 0)
       return respond(489, 'Bad Event', [{ name: 'Allow-Events', value: 'presence' }]);
     const now = this.#o.clock.now();
-    const outcome = await this.#o.auth.verify(
+    const user = await this.#o.auth.authenticate(
       request,
-      'Authorization',
+      respond,
+      'uas',
       flowOf(context)?.remote.address ?? '',
       now,
     );
-    if (outcome.kind === 'bad-request') return respond(400, outcome.reason);
-    if (outcome.kind === 'throttled') return respond(403, 'Too Many Failed Attempts');
-    if (outcome.kind === 'challenge')
-      return respond(
-        401,
-        'Unauthorized',
-        this.#o.auth.challenges('WWW-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
-      );
-    const user = outcome.user;
+    if (!user) return;
     const uri = request.uri;
     // §6 step 1 + §13: only the presentity's own authenticated user publishes for it.
     if (

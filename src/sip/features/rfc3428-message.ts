@@ -106,20 +106,14 @@ export const messageModule = defineModule({
     const handle = async (context: SipRequestContext) => {
       const { request, respond } = context;
       const now = ctx.clock.now();
-      const outcome = await auth.verify(
+      const sender = await auth.authenticate(
         request,
-        'Proxy-Authorization',
+        respond,
+        'proxy',
         flowOf(context)?.remote.address ?? '',
         now,
       );
-      if (outcome.kind === 'bad-request') return respond(400, outcome.reason);
-      if (outcome.kind === 'throttled') return respond(403, 'Too Many Failed Attempts');
-      if (outcome.kind === 'challenge')
-        return respond(
-          407,
-          'Proxy Authentication Required',
-          auth.challenges('Proxy-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
-        );
+      if (!sender) return;
       const uri = request.uri;
       // Only this domain's users are reached here (Herald forwards to no other domain yet).
       if (uri.kind !== 'sip' || uri.user === undefined || uri.host.toLowerCase() !== ctx.domain.toLowerCase())
@@ -135,7 +129,7 @@ export const messageModule = defineModule({
         );
       const message: ChatMessage = {
         id: callId(request),
-        from: { address: userJid(outcome.user.username, ctx.domain), endpointId: null },
+        from: { address: userJid(sender.username, ctx.domain), endpointId: null },
         to: { address: userJid(recipient, ctx.domain), resource: null },
         type: 'chat',
         body: body.text,

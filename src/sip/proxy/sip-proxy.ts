@@ -89,22 +89,15 @@ export class SipProxy {
     if (!valid.ok) return respond(valid.status, valid.reason, valid.headers);
     respond(100, 'Trying'); // §16.2: a stateful proxy SHOULD send 100 at once for an INVITE.
     const now = this.#o.clock.now();
-    const outcome = await this.#o.auth.verify(
+    // §22.3: a proxy challenges with 407 and Proxy-Authenticate (statefully: an INVITE's ACK).
+    const caller = await this.#o.auth.authenticate(
       request,
-      'Proxy-Authorization',
+      respond,
+      'proxy',
       flow?.remote.address ?? '',
       now,
     );
-    if (outcome.kind === 'bad-request') return respond(400, outcome.reason);
-    if (outcome.kind === 'throttled') return respond(403, 'Too Many Failed Attempts');
-    if (outcome.kind === 'challenge')
-      // §22.3: a proxy challenges with 407 and Proxy-Authenticate.
-      return respond(
-        407,
-        'Proxy Authentication Required',
-        this.#o.auth.challenges('Proxy-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
-      );
-    const caller = outcome.user;
+    if (!caller) return;
     // The authenticated user may only call as themself (Kamailio's check_from in spirit).
     const fromUri = fromHeader(request).uri;
     if (fromUri.kind !== 'sip' || fromUri.user?.toLowerCase() !== caller.username)

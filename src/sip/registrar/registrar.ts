@@ -83,29 +83,11 @@ export class Registrar {
     if (request.uri.kind !== 'sip' || request.uri.host.toLowerCase() !== domain.toLowerCase())
       return respond(404, 'Domain Not Served');
     // §10.3 step 3 and §22.2: authenticate, with 401 and WWW-Authenticate.
-    const outcome = await auth.verify(request, 'Authorization', flow?.remote.address ?? '', now);
-    switch (outcome.kind) {
-      case 'bad-request':
-        return respond(400, outcome.reason);
-      case 'throttled':
-        return respond(403, 'Too Many Failed Attempts');
-      case 'challenge':
-        return respond(
-          401,
-          'Unauthorized',
-          auth.challenges('WWW-Authenticate', now, outcome.stale, request.headers.get('User-Agent')),
-        );
-      case 'authenticated':
-        break;
-      default: {
-        const never: never = outcome;
-        return never;
-      }
-    }
+    const user = await auth.authenticate(request, respond, 'uas', flow?.remote.address ?? '', now);
+    if (!user) return;
     const reading = readRegister(request, domain);
     if (!reading.ok) return respond(reading.status, reading.reason);
     const registration = reading.value;
-    const user = outcome.user;
     // §10.3 step 4: the authenticated user may only change the bindings of their own AoR.
     if (registration.aor.user?.toLowerCase() !== user.username) return respond(403, 'Forbidden');
     const previous = this.#o.location.liveOf(user.id, now);

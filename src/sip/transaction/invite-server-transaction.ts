@@ -139,7 +139,10 @@ export class InviteServerTransaction {
       this.#state = 'Confirmed';
       this.#timers.cancel('G', 'H');
       if (this.#values.I === 0) this.#terminate(undefined);
-      else this.#timers.start('I', this.#values.I, () => this.#terminate(undefined));
+      else {
+        this.#timers.start('I', this.#values.I, () => this.#terminate(undefined));
+        this.#observers.notify((u) => u.confirmed?.());
+      }
     } else if (this.#state === 'Accepted') {
       // RFC 6026 §8.7: an ACK matching a transaction in Accepted is passed to the TU.
       this.#observers.notify((u) => u.ackReceived?.(ack));

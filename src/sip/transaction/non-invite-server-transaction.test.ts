@@ -39,6 +39,17 @@ describe('non-INVITE server transaction', () => {
     assert.deepEqual(transport.lines, ['+0 100 Trying', '+0 100 Trying']);
   });
 
+  it('a stateless final response (§8.2.7) ends the transaction once sent, with no Timer J', () => {
+    const { clock, transport, log, request, transaction } = setUp();
+    assert.deepEqual(transaction.respond(bobResponse(request, 401), { stateless: true }), { ok: true });
+    assert.equal(transaction.state, 'Terminated');
+    assert.deepEqual(transaction.runningTimers, []);
+    assert.deepEqual(log, ['terminated']);
+    transaction.receiveRequest(request);
+    assert.deepEqual(transport.lines, ['+0 401 Unauthorized'], 'nothing is resent: the TU answers anew');
+    assert.equal(clock.pendingTimers, 0);
+  });
+
   it('in Completed answers retransmissions with the final response, refuses another, ends on Timer J', () => {
     const { clock, transport, log, request, transaction } = setUp();
     assert.deepEqual(transaction.respond(bobResponse(request, 200)), { ok: true });

@@ -56,8 +56,13 @@ export class NonInviteServerTransaction {
     this.#observers.add(user);
   }
 
-  /** Sends a response from the TU, or says why it cannot be sent. */
-  respond(response: SipResponse): RespondResult {
+  /**
+   * Sends a response from the TU, or says why it cannot be sent. With `stateless`, a final
+   * response ends the transaction once sent instead of keeping it for Timer J: §8.2.7's stateless
+   * UAS, which answers each retransmission of the request anew (the TU's challenges: nothing is
+   * kept per unauthenticated request, as Kamailio's `sl` replies keep nothing).
+   */
+  respond(response: SipResponse, options?: { readonly stateless?: boolean }): RespondResult {
     if (this.#state !== 'Trying' && this.#state !== 'Proceeding') {
       // §17.2.2: any other final response passed by the TU in Completed MUST be discarded.
       return { ok: false, reason: 'wrong-state', state: this.#state };
@@ -73,12 +78,13 @@ export class NonInviteServerTransaction {
       return { ok: true };
     }
     // §17.2.2: a final response (200-699) moves to Completed and is sent; Timer J is 64*T1 over
-    // unreliable transports and zero over reliable ones.
+    // unreliable transports and zero over reliable ones (and for a stateless answer, §8.2.7).
     this.#state = 'Completed';
     this.#final = response;
-    if (this.#values.J > 0) this.#timers.start('J', this.#values.J, () => this.#terminate(undefined));
+    const timerJ = options?.stateless === true ? 0 : this.#values.J;
+    if (timerJ > 0) this.#timers.start('J', timerJ, () => this.#terminate(undefined));
     this.transport.send(response);
-    if (this.#values.J === 0) this.#terminate(undefined);
+    if (timerJ === 0) this.#terminate(undefined);
     else this.#observers.notify((u) => u.completed?.(response));
     return { ok: true };
   }

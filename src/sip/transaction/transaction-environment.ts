@@ -60,6 +60,11 @@ export interface ServerTransactionUser {
   completed?(final: SipResponse): void;
   /** An INVITE server transaction sent a 2xx and entered Accepted (RFC 6026 §8.7). */
   accepted?(final: SipResponse): void;
+  /**
+   * An INVITE server transaction got the ACK for its non-2xx final response and entered Confirmed
+   * over an unreliable transport, where Timer I only absorbs ACKs (§17.2.1).
+   */
+  confirmed?(): void;
   terminated?(): void;
 }
 

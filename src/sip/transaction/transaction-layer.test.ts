@@ -193,7 +193,8 @@ describe('server transactions', () => {
     busy.transaction.respond(bobResponse(busy.request, 486));
     accepted.transaction.respond(bobResponse(accepted.request, 200));
     assert.equal(layer.receive(aliceRequest({ method: 'ACK', toTag: 'a6c85cf' }), alice).kind, 'matched');
-    assert.equal(busy.transaction.state, 'Confirmed');
+    // Confirmed over UDP: retired to its key until Timer I (next test).
+    assert.equal(busy.transaction.state, 'Terminated');
     const ackFor2xx = aliceRequest({
       method: 'ACK',
       branch: 'z9hG4bKack2xx',
@@ -202,6 +203,48 @@ describe('server transactions', () => {
     });
     assert.deepEqual(layer.receive(ackFor2xx, alice), { kind: 'passed-up' });
     assert.deepEqual(kinds(incoming), ['invite INVITE', 'invite INVITE', 'ack ACK']);
+  });
+
+  it('keep only the key of an INVITE in Confirmed, absorbing ACKs and INVITEs until Timer I (§17.2.1)', () => {
+    const { clock, layer, alice, incoming } = setUp();
+    const invite = aliceRequest();
+    const ack = aliceRequest({ method: 'ACK', toTag: 'a6c85cf' });
+    layer.receive(invite, alice);
+    const [first] = incoming;
+    assert.ok(first?.kind === 'invite');
+    first.transaction.respond(bobResponse(invite, 407));
+    assert.equal(layer.receive(ack, alice).kind, 'matched');
+    assert.equal(first.transaction.state, 'Terminated');
+    assert.equal(layer.size, 0);
+    clock.advance(4_000);
+    assert.deepEqual(layer.receive(ack, alice), { kind: 'absorbed' });
+    assert.deepEqual(layer.receive(invite, alice), { kind: 'absorbed' });
+    assert.deepEqual(alice.lines, ['+0 407 Proxy Authentication Required'], 'Confirmed sends nothing more');
+    clock.advance(1_000);
+    assert.deepEqual(
+      layer.receive(ack, alice),
+      { kind: 'passed-up' },
+      'after Timer I (T4) it matches nothing',
+    );
+    assert.deepEqual(kinds(incoming), ['invite INVITE', 'ack ACK']);
+  });
+
+  it('keep an INVITE in Confirmed whole over TCP: Timer I is zero, it ends at the ACK', () => {
+    const { layer, incoming } = setUp();
+    const clock = new FakeClock();
+    const tcp = new RecordingTransport(clock, true);
+    layer.receive(aliceRequest({ transport: 'TCP' }), tcp);
+    const [first] = incoming;
+    assert.ok(first?.kind === 'invite');
+    first.transaction.respond(bobResponse(first.request, 486));
+    layer.receive(aliceRequest({ method: 'ACK', toTag: 'a6c85cf', transport: 'TCP' }), tcp);
+    assert.equal(first.transaction.state, 'Terminated');
+    assert.deepEqual(
+      layer.receive(aliceRequest({ method: 'ACK', toTag: 'a6c85cf', transport: 'TCP' }), tcp),
+      {
+        kind: 'passed-up',
+      },
+    );
   });
 
   it('RFC 6026: an INVITE retransmitted after its 2xx is absorbed, not a new request, until Timer L', () => {
@@ -243,7 +286,7 @@ describe('server transactions', () => {
     layer.receive(cancel, alice);
     layer.receive(aliceRequest({ method: 'ACK', toTag: 'a6c85cf' }), alice);
     assert.deepEqual(alice.lines, ['+0 180 Ringing', '+0 200 OK', '+0 487 Request Terminated', '+0 200 OK']);
-    assert.equal(inviteIn.transaction.state, 'Confirmed');
+    assert.equal(inviteIn.transaction.state, 'Terminated', 'Confirmed: retired to its key until Timer I');
     layer.receive(aliceRequest({ method: 'CANCEL', branch: 'z9hG4bKnothing' }), alice);
     const orphan = incoming[2];
     assert.ok(orphan?.kind === 'cancel');
@@ -311,6 +354,19 @@ describe('bounded memory', () => {
     assert.equal(layer.completedSize, 0, 'forgotten after Timer J (64*T1)');
     assert.equal(layer.receive(register, alice).kind, 'rejected', 'the OPTIONS holds the one live slot');
     assert.deepEqual(kinds(incoming), ['non-invite REGISTER', 'non-invite OPTIONS']);
+  });
+
+  it('keeps nothing of a transaction answered statelessly: a retransmission goes to the TU again (§8.2.7)', () => {
+    const { layer, alice, incoming } = setUp();
+    const register = aliceRequest({ method: 'REGISTER', branch: 'z9hG4bKs1' });
+    layer.receive(register, alice);
+    const [first] = incoming;
+    assert.ok(first?.kind === 'non-invite');
+    first.transaction.respond(bobResponse(first.request, 401), { stateless: true });
+    assert.equal(layer.size, 0);
+    assert.equal(layer.completedSize, 0, 'no final response kept for Timer J');
+    assert.equal(layer.receive(register, alice).kind, 'created');
+    assert.deepEqual(kinds(incoming), ['non-invite REGISTER', 'non-invite REGISTER']);
   });
 
   it('keeps only the key of a completed UDP non-INVITE client transaction, absorbing responses until Timer K (§17.1.2.2)', () => {

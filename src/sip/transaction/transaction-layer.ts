@@ -137,8 +137,17 @@ export class TransactionLayer {
    */
   readonly #acceptedServers = new Map<string, ExpiringRecord>();
   readonly #acceptedClients = new Map<string, AcceptedClientTransaction>();
+  /**
+   * INVITE server transactions in Confirmed over UDP (the ACK for their non-2xx came: a challenge,
+   * a busy), until Timer I (T4, §17.2.1): they only absorb retransmitted ACKs (and INVITEs, which
+   * Confirmed ignores), so the key is all that is kept. Whole, every challenged call's INVITE, with
+   * its body and 407, outlived a dozen scavenges (docs/performance.md, "SIP").
+   */
+  readonly #confirmedServers = new Map<string, ExpiringRecord>();
   /** Timers L and M (the same value). */
   readonly #timerAccepted: number;
+  /** Timer I over UDP (T4). */
+  readonly #timerI: number;
 
   constructor(options: TransactionLayerOptions) {
     this.#options = options;
@@ -147,6 +156,7 @@ export class TransactionLayer {
     this.#timerJ = udp.J;
     this.#timerK = udp.K;
     this.#timerAccepted = Math.max(udp.L, udp.M);
+    this.#timerI = udp.I;
   }
 
   /** Live transactions, client and server. */
@@ -233,6 +243,7 @@ export class TransactionLayer {
     this.#completedClients.clear();
     this.#acceptedServers.clear();
     this.#acceptedClients.clear();
+    this.#confirmedServers.clear();
     this.#sweep?.cancel();
     this.#sweep = undefined;
   }
@@ -312,6 +323,9 @@ export class TransactionLayer {
     }
     // RFC 6026 §8.7: a retransmitted INVITE whose transaction is in Accepted is absorbed.
     if (request.method === 'INVITE' && this.#acceptedServers.has(key)) return { kind: 'absorbed' };
+    // §17.2.1: in Confirmed, ACKs (and the INVITE's retransmissions) are absorbed until Timer I.
+    if ((request.method === 'ACK' || request.method === 'INVITE') && this.#confirmedServers.has(key))
+      return { kind: 'absorbed' };
     const existing = this.#findServer(request, key);
     if (existing) {
       // §17.2.3: a retransmission (or the ACK for a non-2xx) goes to its transaction, not to the TU.
@@ -335,7 +349,10 @@ export class TransactionLayer {
       });
       // Only RFC 3261 requests: an RFC 2543 one is matched on its To tag too (#findServer).
       if (isRfc3261Request(request))
-        transaction.observe({ accepted: () => this.#retireAcceptedServer(key, transaction) });
+        transaction.observe({
+          accepted: () => this.#retireAcceptedServer(key, transaction),
+          confirmed: () => this.#retireConfirmedServer(key, transaction),
+        });
       transaction.start();
       user.requestReceived({ kind: 'invite', request, transaction });
       return { kind: 'created', transaction };
@@ -388,6 +405,12 @@ export class TransactionLayer {
     });
   }
 
+  /** Keeps only the key of an INVITE server transaction in Confirmed, until Timer I (§17.2.1). */
+  #retireConfirmedServer(key: string, transaction: InviteServerTransaction): void {
+    transaction.terminate();
+    this.#remember(this.#confirmedServers, key, { expiresAt: this.#options.clock.now() + this.#timerI });
+  }
+
   /** Keeps only where further 2xx go of an INVITE client transaction in Accepted, until Timer M. */
   #retireAcceptedClient(
     key: string,
@@ -418,7 +441,13 @@ export class TransactionLayer {
 
   #forgetCompleted(): void {
     const now = this.#options.clock.now();
-    const all = [this.#completed, this.#completedClients, this.#acceptedServers, this.#acceptedClients];
+    const all = [
+      this.#completed,
+      this.#completedClients,
+      this.#acceptedServers,
+      this.#acceptedClients,
+      this.#confirmedServers,
+    ];
     for (const records of all) forgetExpired(records, now);
     if (all.every((records) => records.size === 0)) {
       this.#sweep?.cancel();

@@ -4,14 +4,13 @@
  * was refused but can be answered, or drop it (a refused response, or a request too broken to answer).
  * https://www.rfc-editor.org/rfc/rfc3261#section-18.2.1 · https://www.rfc-editor.org/rfc/rfc3261#section-8.2.7
  */
-import { hash } from 'node:crypto';
 import {
   createResponse,
   type MessageParseResult,
   type ParseFailureReason,
-  type SipHeaders,
   type SipMessage,
   type SipResponse,
+  stableToTag,
   statusForParseFailure,
   withHeaders,
 } from '../wire/index.js';
@@ -22,15 +21,6 @@ export type InboundAction =
   | { readonly kind: 'deliver'; readonly message: SipMessage }
   | { readonly kind: 'refuse'; readonly status: 400 | 505 | 513; readonly response: SipResponse }
   | { readonly kind: 'drop'; readonly reason: ParseFailureReason };
-
-/**
- * §8.2.7: a stateless UAS MUST generate the same To tag for the same request, so that retransmissions
- * get identical answers; hashing the fields that identify the request does that without state.
- */
-function statelessToTag(headers: SipHeaders): string {
-  const identity = ['Via', 'From', 'Call-ID', 'CSeq'].map((name) => headers.get(name) ?? '').join('\n');
-  return hash('sha256', identity, 'hex').slice(0, 16);
-}
 
 export function inboundAction(result: MessageParseResult, source: FlowAddress): InboundAction {
   if (result.ok) {
@@ -47,6 +37,7 @@ export function inboundAction(result: MessageParseResult, source: FlowAddress): 
   const request = { ...partial, headers: stampTopVia(partial.headers, source) };
   // The parser's detail is safe as a reason phrase (printable ASCII): the 400 says what was wrong.
   const reason = status === 400 ? result.detail : undefined;
-  const response = createResponse(request, status, reason, [], { toTag: statelessToTag(partial.headers) });
+  // §8.2.7: a stateless UAS MUST give every retransmission the same To tag.
+  const response = createResponse(request, status, reason, [], { toTag: stableToTag(partial) });
   return { kind: 'refuse', status, response };
 }

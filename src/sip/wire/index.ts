@@ -21,7 +21,7 @@ export {
 } from './rfc3261-message-serializer.js';
 export { formatNameAddr, type NameAddr, type NameAddrOptions, parseNameAddr } from './rfc3261-name-addr.js';
 export { parseParams } from './rfc3261-params.js';
-export { createResponse, type ResponseOptions } from './rfc3261-response-builder.js';
+export { createResponse, type ResponseOptions, stableToTag } from './rfc3261-response-builder.js';
 export * from './rfc3261-scalar-headers.js';
 export { formatSipUri, parseSipUri } from './rfc3261-sip-uri.js';
 export { normalizeEscapes, uriEquals } from './rfc3261-uri-comparison.js';

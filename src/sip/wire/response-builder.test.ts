@@ -11,6 +11,7 @@ import {
   parseMessage,
   type SipRequest,
   serializeMessage,
+  stableToTag,
   statusForParseFailure,
   toHeader,
 } from './index.js';
@@ -65,6 +66,22 @@ describe('createResponse', () => {
     const inDialog = { ...request, headers: request.headers.set('To', '<sip:bob@biloxi.com>;tag=x1') };
     const response = createResponse(inDialog, 200, undefined, [], { toTag: 'other' });
     assert.equal(response.headers.get('To'), '<sip:bob@biloxi.com>;tag=x1');
+  });
+
+  it('stableToTag: the same tag for every copy of a request, another for another transaction (§8.2.7)', () => {
+    const tag = stableToTag(invite());
+    assert.match(tag, /^[0-9a-f]{16}$/);
+    assert.equal(stableToTag(invite()), tag, 'a retransmission gets the same tag');
+    const request = invite();
+    const next = { ...request, headers: request.headers.set('CSeq', '314160 INVITE') };
+    assert.notEqual(stableToTag(next), tag);
+    const otherBranch = {
+      ...request,
+      headers: request.headers
+        .removeFirstValue('Via')
+        .prepend('Via', 'SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bKother'),
+    };
+    assert.notEqual(stableToTag(otherBranch), tag);
   });
 
   it('echoes Timestamp only in 100 Trying (§8.2.6.1)', () => {

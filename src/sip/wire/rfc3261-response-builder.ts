@@ -3,6 +3,7 @@
  * a tag added by the UAS when the request had none, Timestamp echoed in 100 (Trying), Content-Length 0.
  * https://www.rfc-editor.org/rfc/rfc3261#section-8.2.6
  */
+import { hash } from 'node:crypto';
 import { defaultReasonPhrase } from './reason-phrases.js';
 import { isToken } from './rfc3261-chars.js';
 import { parseAddressHeader } from './rfc3261-contact.js';
@@ -23,6 +24,20 @@ function toWithTag(to: string, toTag: string | undefined): string {
   if (parsed.ok && parsed.value.tag !== undefined) return to;
   // Appending keeps the URI (and display name) exactly as received, which §8.2.6.2 requires.
   return `${to};tag=${toTag}`;
+}
+
+/**
+ * A To tag for a response to the request with these headers, the same for every retransmission of
+ * it: §8.2.6.2 has a UAS add a tag to every response but 100 when the request's To has none, and
+ * §8.2.7 has a stateless UAS give the same one to every retransmission. Derived from what
+ * identifies the request (§17.2.3: top Via with its branch, From tag, Call-ID, CSeq), so nothing
+ * need be kept; 64 bits of a SHA-256 (§19.3: at least 32 bits of randomness).
+ */
+export function stableToTag(request: SipRequest | PartialRequest): string {
+  const { headers } = request;
+  const via = headers.values('Via')[0] ?? '';
+  const identity = `${via}\n${headers.get('From') ?? ''}\n${headers.get('Call-ID') ?? ''}\n${headers.get('CSeq') ?? ''}`;
+  return hash('sha256', identity, 'hex').slice(0, 16);
 }
 
 /** Copied from the request into every response, in this order (§8.2.6.2). */
