@@ -82,6 +82,31 @@ function archiveContract(
       }
     });
 
+    it('appends that arrive together commit together, and a refused one fails alone', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const alice = await addUser(store, 'alice');
+        // 150 at once: the SQL archive commits them in groups (SqlWriteBatch, ADR 0012).
+        const many = Array.from({ length: 150 }, (_, i) => store.archive.append(record(alice, i)));
+        const refused = [
+          store.archive.append(record(asUserId('u-nobody'), 0)),
+          store.archive.append({ ...record(alice, 200), id: record(alice, 3).id }),
+        ];
+        const results = await Promise.allSettled([...many, ...refused]);
+        assert.deepEqual(
+          results.slice(0, 150).filter((r) => r.status === 'rejected'),
+          [],
+        );
+        const [nobody, taken] = results.slice(150);
+        assert.ok(nobody?.status === 'rejected' && isHeraldError(nobody.reason, 'HERALD_ERR_NOT_FOUND'));
+        assert.ok(taken?.status === 'rejected' && isHeraldError(taken.reason, 'HERALD_ERR_CONFLICT'));
+        assert.equal(await store.archive.count(alice, {}), 150);
+        assert.deepEqual(await store.archive.get(alice, record(alice, 149).id), record(alice, 149));
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('keeps the archive rules', async () => {
       const { store, cleanup } = await open();
       try {
