@@ -37,6 +37,22 @@ describe('SIP report', () => {
     assert.match(table, /\| register \| memory MB after \(Pss\) \| 100 \(90–110\) \| 40 \| 2\.50× \|/);
   });
 
+  it('says at which rate a fixed-rate run (--rate, no search) measured', () => {
+    const fixed = (rss: number) => ({
+      ...run(0, rss),
+      maxRate: Number.NaN,
+      confirmRate: 800,
+      cpuUsPerCall: 500,
+    });
+    const table = sipMarkdownTable([
+      { ...register, targets: register.targets.map((t) => ({ ...t, runs: [fixed(100)] })) },
+    ]);
+    assert.match(table, /\| register \| failed at 800\/s \| 0 \|/);
+    assert.match(table, /\| register \| server CPU µs per call \(at 800\/s\) \| 500 \|/);
+    assert.doesNotMatch(table, /80 %/);
+    assert.match(sipMarkdownTable([register]), /\| register \| failed at 80 % \|/);
+  });
+
   it('misses the goal when a confirmation run failed', () => {
     const failing = {
       ...register,

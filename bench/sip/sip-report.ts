@@ -68,6 +68,14 @@ export function goalMet(report: SipScenarioReport): string {
   return ok ? 'yes' : 'no';
 }
 
+/** Where the confirmation ran: at 80 % of each maximum, or at the one rate `--rate` gave (no search). */
+function measuredAt(report: SipScenarioReport): string {
+  const runs = report.targets.flatMap((t) => t.runs);
+  const first = runs[0];
+  const isFixed = first !== undefined && runs.every((r) => !Number.isFinite(r.maxRate));
+  return isFixed ? `at ${fmt(first.confirmRate)}/s` : 'at 80 %';
+}
+
 export function sipMarkdownTable(reports: readonly SipScenarioReport[]): string {
   const head = ['scenario', 'figure', 'Herald', 'Kamailio', 'Herald / Kamailio', 'target for Herald', 'met'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
@@ -79,12 +87,13 @@ export function sipMarkdownTable(reports: readonly SipScenarioReport[]): string 
       const x = med(herald.runs, pick) / med(kamailio.runs, pick);
       return Number.isFinite(x) ? `${x.toFixed(2)}×` : '–';
     };
+    const at = measuredAt(report);
     const rows: [string, (r: SipRunResult) => number, string, string][] =
       report.goal.kind === 'rate'
         ? [
             ['max rate /s (0 failed)', (r) => r.maxRate, `≥ ${fmt(report.goal.value)}/s`, goalMet(report)],
-            ['failed at 80 %', (r) => r.confirmFailed, '0', ''],
-            ['server CPU µs per call (at 80 %)', (r) => r.cpuUsPerCall ?? Number.NaN, '', ''],
+            [`failed ${at}`, (r) => r.confirmFailed, '0', ''],
+            [`server CPU µs per call (${at})`, (r) => r.cpuUsPerCall ?? Number.NaN, '', ''],
             ['memory MB after (Pss)', mb, '', ''],
           ]
         : [
