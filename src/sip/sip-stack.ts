@@ -16,7 +16,14 @@ import type {
 } from './transaction/index.js';
 import { TransactionLayer } from './transaction/index.js';
 import type { Flow, SipTransportLayer } from './transport/index.js';
-import { createResponse, type SipHeader, type SipRequest, stableToTag, withBody } from './wire/index.js';
+import {
+  createResponse,
+  type SipHeader,
+  type SipRequest,
+  stableToTag,
+  toHeader,
+  withBody,
+} from './wire/index.js';
 
 export interface SipRequestContext {
   readonly request: SipRequest;
@@ -140,8 +147,10 @@ export class SipStack {
     }
     const { request, transaction } = incoming;
     const respond: SipRequestContext['respond'] = (status, reason, headers = [], options = {}) => {
-      // §8.2.6.2: the UAS MUST add a To tag to any response but 100 when the request had none.
-      const toTag = options.toTag ?? (status === 100 ? undefined : stableToTag(request));
+      // §8.2.6.2: the UAS MUST add a To tag to any response but 100 when the request had none (the
+      // hash is skipped for a request whose To has one: createResponse would keep that one).
+      const needsTag = options.toTag === undefined && status !== 100 && toHeader(request).tag === undefined;
+      const toTag = needsTag ? stableToTag(request) : options.toTag;
       const created = createResponse(request, status, reason, headers, toTag === undefined ? {} : { toTag });
       const response = options.body ? withBody(created, options.body) : created;
       if (options.stateless === true && transaction.kind === 'non-invite-server')

@@ -229,9 +229,8 @@ describe('server transactions', () => {
     assert.deepEqual(kinds(incoming), ['invite INVITE', 'ack ACK']);
   });
 
-  it('keep an INVITE in Confirmed whole over TCP: Timer I is zero, it ends at the ACK', () => {
-    const { layer, incoming } = setUp();
-    const clock = new FakeClock();
+  it('keep nothing of an INVITE in Confirmed over TCP: Timer I is zero, it ends at the ACK', () => {
+    const { clock, layer, incoming } = setUp();
     const tcp = new RecordingTransport(clock, true);
     layer.receive(aliceRequest({ transport: 'TCP' }), tcp);
     const [first] = incoming;
