@@ -17,6 +17,27 @@ import {
 export interface SqlConnection {
   readonly kind: SqlKind;
   readonly dialect: Dialect;
+  /** SQLite only: the open database, for the writes that skip Kysely (sql-runner.ts `direct`). */
+  readonly sqlite?: SqliteHandle;
+}
+
+/**
+ * Synchronous access to SQLite's one connection, for the hottest write (the archive's appends:
+ * two rows per chat message). Through Kysely each insert took a dozen promise hops, a connection
+ * hand-over and a statement-cache look-up; here a group of them is one synchronous transaction
+ * (ADR 0014). Only used while holding Kysely's connection (SqlRunner.direct), so nothing of
+ * Kysely's runs in between.
+ */
+export interface DirectSqlite {
+  /** Runs a statement, prepared once per SQL text, with positional parameters. */
+  run(sql: string, parameters: readonly unknown[]): void;
+  /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+  transaction(work: () => void): void;
+}
+
+/** Where the SQLite connection is once Kysely opened it (and nothing after it closed). */
+export interface SqliteHandle {
+  readonly current: DirectSqlite | undefined;
 }
 
 export interface SqliteOptions {
@@ -28,8 +49,10 @@ export interface SqliteOptions {
 
 /** Opened lazily by Kysely, so that open errors surface (and are coded) when migrations run. */
 export function sqliteConnection(file: string, options: SqliteOptions = {}): SqlConnection {
+  const handle: { current: DirectSqlite | undefined } = { current: undefined };
   return {
     kind: 'sqlite',
+    sqlite: handle,
     dialect: new FifoSqliteDialect({
       database: async () => {
         const database = new BetterSqlite3(file);
@@ -44,13 +67,23 @@ export function sqliteConnection(file: string, options: SqliteOptions = {}): Sql
           database,
           options.walCheckpoints ?? DEFAULT_WAL_CHECKPOINTS,
         );
-        return new SqliteStatementCache({
+        const statements = new SqliteStatementCache({
           prepare: (sql) => database.prepare(sql),
           close: () => {
+            handle.current = undefined;
             stopCheckpoints();
             database.close();
           },
         });
+        // better-sqlite3's transaction: BEGIN, the work, COMMIT; ROLLBACK if the work throws.
+        const inTransaction = database.transaction((work: () => void) => work());
+        handle.current = {
+          run: (sql, parameters) => {
+            statements.prepare(sql).run(parameters);
+          },
+          transaction: (work) => inTransaction(work),
+        };
+        return statements;
       },
     }),
   };

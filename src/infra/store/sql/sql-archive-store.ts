@@ -104,9 +104,12 @@ export class SqlArchiveStore implements ArchiveStore {
   async append(record: ArchivedMessageRecord): Promise<void> {
     const row = toRow(record);
     const insert = this.#queries.insert;
-    await this.#writes.write(async (db) => {
-      await insert.run(db, row);
-    });
+    await this.#writes.write(
+      async (db) => {
+        await insert.run(db, row);
+      },
+      (sqlite) => sqlite.run(insert.sql, insert.parameters(row)),
+    );
   }
 
   /** Commits the appends still waiting for their group (SqlStore.close). */

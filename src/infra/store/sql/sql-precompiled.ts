@@ -47,10 +47,15 @@ export class PrecompiledQuery<P extends object, R> {
 
   /** Runs the query on `db` (the store's Kysely or a transaction of it) with `params`. */
   run(db: Kysely<Database>, params: P): Promise<QueryResult<R>> {
-    const parameters = this.#slots.map((slot) => ('name' in slot ? params[slot.name] : slot.constant));
+    const parameters = this.parameters(params);
     // The operation tree it was compiled from goes along, as with a query Kysely compiled itself.
     const compiled: CompiledQuery<R> = { ...CompiledQuery.raw(this.#sql, parameters), query: this.#query };
     return db.executeQuery(compiled);
+  }
+
+  /** The positional parameters of a run with `params`, in the order of `sql`. */
+  parameters(params: P): unknown[] {
+    return this.#slots.map((slot) => ('name' in slot ? params[slot.name] : slot.constant));
   }
 
   /** The rows of a run. */

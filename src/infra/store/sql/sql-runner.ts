@@ -5,11 +5,40 @@
  * Without the savepoint PostgreSQL would abort the whole transaction at the first error.
  */
 import { type DeleteResult, type Kysely, sql } from 'kysely';
+import type { DirectSqlite, SqliteHandle } from './dialects.js';
 import { type ForeignKeyContext, toStoreError } from './sql-errors.js';
 import type { Database } from './sql-schema.js';
 
 export class SqlRunner {
-  constructor(readonly db: Kysely<Database>) {}
+  readonly #sqlite: SqliteHandle | undefined;
+
+  /** `sqlite`: the store's SQLite connection, outside a transaction only (for `direct`). */
+  constructor(
+    readonly db: Kysely<Database>,
+    sqlite?: SqliteHandle,
+  ) {
+    this.#sqlite = db.isTransaction ? undefined : sqlite;
+  }
+
+  /** Whether `direct` can run: SQLite, outside a Store.transaction. */
+  get hasDirect(): boolean {
+    return this.#sqlite !== undefined;
+  }
+
+  /**
+   * Runs `work` on SQLite's connection synchronously, while holding Kysely's (its one connection,
+   * through the FIFO gate): no query of Kysely's runs in between (ADR 0014). Errors are thrown
+   * as the driver's; the caller codes them (toStoreError), as it decides which write failed.
+   */
+  async direct<T>(work: (sqlite: DirectSqlite) => T): Promise<T> {
+    const handle = this.#sqlite;
+    if (handle === undefined) throw new Error('direct SQLite access on a store that has none');
+    return this.db.connection().execute(async () => {
+      const sqlite = handle.current;
+      if (sqlite === undefined) throw new Error('the SQLite connection is closed');
+      return work(sqlite);
+    });
+  }
 
   async read<T>(query: (db: Kysely<Database>) => Promise<T>): Promise<T> {
     try {

@@ -23,7 +23,7 @@ import type {
   StoreTransaction,
 } from '../../../core/ports.js';
 import { StoreGuard } from '../store-guard.js';
-import type { SqlConnection } from './dialects.js';
+import type { SqlConnection, SqliteHandle } from './dialects.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlAccountStore } from './sql-account-store.js';
 import { SqlArchiveStore } from './sql-archive-store.js';
@@ -68,15 +68,16 @@ export class SqlStore implements Store {
       await db.destroy().catch(() => undefined);
       throw error;
     }
-    return new SqlStore(db, connection.kind);
+    return new SqlStore(db, connection.kind, connection.sqlite);
   }
 
   private constructor(
     db: Kysely<Database>,
     readonly kind: SqlKind,
+    sqlite: SqliteHandle | undefined,
   ) {
     this.#db = db;
-    const runner = new SqlRunner(db);
+    const runner = new SqlRunner(db, sqlite);
     this.accounts = this.#guard.outer(new SqlAccountStore(runner));
     this.directory = this.#guard.outer(new SqlDirectoryStore(runner));
     this.roster = this.#guard.outer(new SqlRosterStore(runner));

@@ -14,11 +14,17 @@
  * between groups of 5 and of 20 messages.
  */
 import type { Kysely } from 'kysely';
+import type { DirectSqlite } from './dialects.js';
+import { toStoreError } from './sql-errors.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { Database } from './sql-schema.js';
 
+/** The same write without Kysely, run synchronously on SQLite's connection (ADR 0014). */
+export type DirectWrite = (sqlite: DirectSqlite) => void;
+
 interface Pending {
   readonly work: (db: Kysely<Database>) => Promise<void>;
+  readonly direct: DirectWrite | undefined;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -48,11 +54,14 @@ export class SqlWriteBatch {
     this.#delayMs = delay;
   }
 
-  /** Runs `work` in a transaction, possibly shared with other writes of this batch. */
-  write(work: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  /**
+   * Runs `work` in a transaction, possibly shared with other writes of this batch. `direct`, the
+   * same write for SQLite's connection, is what runs there when every write of the group has one.
+   */
+  write(work: (db: Kysely<Database>) => Promise<void>, direct?: DirectWrite): Promise<void> {
     if (this.#runner.db.isTransaction) return this.#runner.write(work);
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ work, resolve, reject });
+      this.#queue.push({ work, direct: this.#runner.hasDirect ? direct : undefined, resolve, reject });
       this.#schedule();
     });
   }
@@ -101,6 +110,7 @@ export class SqlWriteBatch {
   }
 
   async #commit(group: readonly Pending[]): Promise<void> {
+    if (group.every((pending) => pending.direct !== undefined)) return this.#commitDirect(group);
     if (group.length > 1) {
       try {
         await this.#runner.write(async (db) => {
@@ -119,6 +129,45 @@ export class SqlWriteBatch {
       } catch (error) {
         pending.reject(error);
       }
+    }
+  }
+
+  /** #commit on SQLite's connection, synchronously: the group in one transaction, else each alone. */
+  async #commitDirect(group: readonly Pending[]): Promise<void> {
+    try {
+      const isCommitted = await this.#runner.direct((sqlite) => {
+        if (group.length === 1) return false;
+        try {
+          sqlite.transaction(() => {
+            for (const pending of group) (pending.direct as DirectWrite)(sqlite);
+          });
+          return true;
+        } catch {
+          return false; // which write was refused is not known: each goes again on its own
+        }
+      });
+      if (isCommitted) {
+        for (const pending of group) pending.resolve();
+        return;
+      }
+      const errors = await this.#runner.direct((sqlite) =>
+        group.map((pending) => {
+          try {
+            sqlite.transaction(() => (pending.direct as DirectWrite)(sqlite));
+            return undefined;
+          } catch (error) {
+            return { error: toStoreError(error) };
+          }
+        }),
+      );
+      group.forEach((pending, i) => {
+        const failed = errors[i];
+        if (failed === undefined) pending.resolve();
+        else pending.reject(failed.error);
+      });
+    } catch (error) {
+      // The connection itself failed (closed under the batch): nothing of the group was written.
+      for (const pending of group) pending.reject(toStoreError(error));
     }
   }
 }
