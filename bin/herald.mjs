@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --compact-on-every-full-gc
+#!/usr/bin/env -S node --max-semi-space-size=8
 // The herald command: runs the built server (npm run build, or npm start, builds it).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
