@@ -132,42 +132,43 @@ export class SqlWriteBatch {
     }
   }
 
-  /** #commit on SQLite's connection, synchronously: the group in one transaction, else each alone. */
+  /**
+   * #commit on SQLite's connection, in one hold of it: the group in one transaction; when that
+   * fails (which write was refused is not known), each write again in its own.
+   */
   async #commitDirect(group: readonly Pending[]): Promise<void> {
-    try {
-      const isCommitted = await this.#runner.direct((sqlite) => {
-        if (group.length === 1) return false;
-        try {
-          sqlite.transaction(() => {
-            for (const pending of group) (pending.direct as DirectWrite)(sqlite);
-          });
-          return true;
-        } catch {
-          return false; // which write was refused is not known: each goes again on its own
-        }
-      });
-      if (isCommitted) {
-        for (const pending of group) pending.resolve();
-        return;
+    const runOne = (sqlite: DirectSqlite, pending: Pending): { readonly error: unknown } | undefined => {
+      try {
+        sqlite.transaction(() => (pending.direct as DirectWrite)(sqlite));
+        return undefined;
+      } catch (error) {
+        return { error: toStoreError(error) };
       }
-      const errors = await this.#runner.direct((sqlite) =>
-        group.map((pending) => {
+    };
+    let failures: readonly ({ readonly error: unknown } | undefined)[];
+    try {
+      failures = await this.#runner.direct((sqlite) => {
+        if (group.length > 1) {
           try {
-            sqlite.transaction(() => (pending.direct as DirectWrite)(sqlite));
-            return undefined;
-          } catch (error) {
-            return { error: toStoreError(error) };
+            sqlite.transaction(() => {
+              for (const pending of group) (pending.direct as DirectWrite)(sqlite);
+            });
+            return [];
+          } catch {
+            // each goes again on its own, below
           }
-        }),
-      );
-      group.forEach((pending, i) => {
-        const failed = errors[i];
-        if (failed === undefined) pending.resolve();
-        else pending.reject(failed.error);
+        }
+        return group.map((pending) => runOne(sqlite, pending));
       });
     } catch (error) {
       // The connection itself failed (closed under the batch): nothing of the group was written.
       for (const pending of group) pending.reject(toStoreError(error));
+      return;
     }
+    group.forEach((pending, i) => {
+      const failed = failures[i];
+      if (failed === undefined) pending.resolve();
+      else pending.reject(failed.error);
+    });
   }
 }
