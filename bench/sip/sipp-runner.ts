@@ -9,6 +9,15 @@ import { parseSippStats, type SippTotals } from './sipp-stats.js';
 
 export const SCENARIO_DIR = join(import.meta.dirname, 'scenarios');
 
+/**
+ * SIPp's socket buffers (`-buff_size`, SO_SNDBUF and SO_RCVBUF; SIPp's own default is 64 KiB).
+ * At a server's maximum rate a burst of answers overflowed 64 KiB and the kernel dropped one
+ * (`UdpRcvbufErrors`): a transaction counted failed that the server had answered. The servers ask
+ * for the same (Herald's udpReceiveBufferBytes, Kamailio's maxbuffer); Linux grants at most
+ * net.core.rmem_max.
+ */
+const SIPP_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export interface SippRun {
   readonly totals: SippTotals;
   readonly wallSeconds: number;
@@ -42,6 +51,8 @@ export async function runSipp(
       '60',
       '-recv_timeout',
       '5000',
+      '-buff_size',
+      String(SIPP_BUFFER_BYTES),
       '-trace_err',
       '-error_file',
       errors,
@@ -87,6 +98,8 @@ export function startSippUas(scenario: string, port: number, workDir: string): S
       String(port),
       '-nostdin',
       '-bind_local',
+      '-buff_size',
+      String(SIPP_BUFFER_BYTES),
       '-trace_err',
       '-error_file',
       join(workDir, `sipp-uas-${port}-errors.log`),
