@@ -161,6 +161,39 @@ describe('SIP registrar and MESSAGE (RFC 3261 §10, RFC 3428)', () => {
     }
   });
 
+  it('a phone that names the server by its address (sip:user@127.0.0.1) registers and messages as with the domain', async () => {
+    // Herald binds 127.0.0.1 here, so that address means the domain (sip-domain.ts), on Herald's ports.
+    const alice = new UdpUa('sipalice', 'pw-sipalice-secret', port, '127.0.0.1');
+    const carol = new UdpUa('sipcarol', 'pw-sipcarol-secret', port, '127.0.0.1');
+    await alice.start();
+    await carol.start();
+    try {
+      const registered = await carol.register(300);
+      assert.equal(registered.status, 200, registered.text);
+      const user = await herald.server.store.accounts.findUserByName('sipcarol');
+      assert.ok(user);
+      assert.equal(sipLocationOf(herald).liveOf(user.id, Date.now()).length, 1);
+      const sent = await alice.message('sipcarol', 'addressed by IP');
+      assert.equal(sent.status, 200, sent.text);
+      const delivered = await carol.waitForMessage('addressed by IP');
+      // Delivered in the domain's name: the sender is alice of the domain, whatever host she used.
+      assert.match(delivered, /From: <sip:sipalice@localhost>/);
+      // The same address on a port that is not Herald's is another server: not this domain.
+      const elsewhere = await alice.send(
+        'MESSAGE',
+        'sip:sipcarol@127.0.0.1:9',
+        {},
+        ['Content-Type: text/plain'],
+        'elsewhere',
+      );
+      assert.equal(elsewhere.status, 404, elsewhere.text);
+      assert.equal((await carol.register(0)).status, 200);
+    } finally {
+      alice.close();
+      carol.close();
+    }
+  });
+
   it('cross-protocol: Dave’s XMPP chat reaches Carol’s SIP UA, and her MESSAGE reaches his client', async () => {
     const dave = await xmppJs({
       service: `xmpp://127.0.0.1:${herald.ports.xmpp}`,

@@ -37,6 +37,7 @@ export class UdpUa {
     readonly password: string,
     /** Herald's SIP UDP port on 127.0.0.1. */
     readonly server: number,
+    /** The host of this UA's URIs: the domain, or (as phones provisioned by address do) an address of the server. */
     readonly domain = 'localhost',
   ) {}
 
@@ -66,7 +67,9 @@ export class UdpUa {
       const challenge = /^(WWW|Proxy)-Authenticate: (Digest .*algorithm=MD5.*)$/im.exec(reply.text);
       if ((reply.status !== 401 && reply.status !== 407) || !challenge) return reply;
       const nonce = /nonce="([^"]+)"/.exec(challenge[2] ?? '')?.[1] ?? '';
-      const ha1 = digestHa1('MD5', this.user, this.domain, this.password);
+      // The realm is the server's (its domain), whatever host this UA puts in its URIs.
+      const realm = /realm="([^"]+)"/.exec(challenge[2] ?? '')?.[1] ?? this.domain;
+      const ha1 = digestHa1('MD5', this.user, realm, this.password);
       const response = digestResponse({
         algorithm: 'MD5',
         ha1,
@@ -79,7 +82,7 @@ export class UdpUa {
       });
       const header = challenge[1] === 'WWW' ? 'Authorization' : 'Proxy-Authorization';
       auth = [
-        `${header}: Digest username="${this.user}", realm="${this.domain}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`,
+        `${header}: Digest username="${this.user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`,
       ];
     }
     return this.#exchange(method, uri, target, [...extra, ...auth], body);

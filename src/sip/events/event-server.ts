@@ -17,6 +17,7 @@ import type { Logger } from '../../kernel/log.js';
 import { ownString } from '../../kernel/own-string.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import { flowOf } from '../registrar/registrar.js';
+import type { SipDomain } from '../sip-domain.js';
 import type { SipRequestContext, SipStack } from '../sip-stack.js';
 import type { Flow, TransportName } from '../transport/index.js';
 import {
@@ -107,7 +108,7 @@ export interface EventServerOptions {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly log: Logger;
-  readonly domain: string;
+  readonly domain: SipDomain;
   readonly policy: ExpiresPolicy;
   /** Subscriptions one user may hold (as subscriber); more is 403. */
   readonly maxPerUser: number;
@@ -306,11 +307,7 @@ export class EventServer {
         { name: 'Min-Expires', value: String(decision.minExpires) },
       ]);
     const uri = request.uri;
-    if (
-      uri.kind !== 'sip' ||
-      uri.user === undefined ||
-      uri.host.toLowerCase() !== this.#o.domain.toLowerCase()
-    )
+    if (uri.kind !== 'sip' || uri.user === undefined || !this.#o.domain.serves(uri.host, uri.port))
       return respond(404, 'Not Found');
     const found = await this.#o.accounts.findUserByName(uri.user.toLowerCase());
     if (!found) return respond(404, 'Not Found');
@@ -319,7 +316,9 @@ export class EventServer {
     const held = this.#byOwner.get(found.id)?.values().next().value?.sub;
     const owner = held && sameUser(held.owner, found) ? held.owner : found;
     const ownerAddress =
-      held && owner === held.owner ? held.ownerAddress : ownString(`${owner.username}@${this.#o.domain}`);
+      held && owner === held.owner
+        ? held.ownerAddress
+        : ownString(`${owner.username}@${this.#o.domain.name}`);
     if (pkg.admits && !pkg.admits(watcher, owner)) return respond(403, 'Forbidden');
     const contact = contacts(request);
     // §4.1.2.1 / RFC 3261 §12.1.1: the remote target is the SUBSCRIBE's single Contact.
@@ -355,7 +354,7 @@ export class EventServer {
         owner,
         ownerAddress,
         watcher,
-        watcherAddress: ownString(`${watcher.username}@${this.#o.domain}`),
+        watcherAddress: ownString(`${watcher.username}@${this.#o.domain.name}`),
         notifyCount: 0,
         phase: 'pending',
       },
@@ -548,7 +547,7 @@ export class EventServer {
   }
 
   #contactValue(flow: Flow | undefined): string {
-    if (!flow) return `<sip:${this.#o.domain}>`;
+    if (!flow) return `<sip:${this.#o.domain.name}>`;
     const host = flow.local.address.includes(':') ? `[${flow.local.address}]` : flow.local.address;
     const transport =
       flow.transport === 'udp' ? '' : `;transport=${flow.transport === 'wss' ? 'ws' : flow.transport}`;

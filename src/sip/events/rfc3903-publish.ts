@@ -13,6 +13,7 @@ import { Deadlines } from '../../kernel/deadlines.js';
 import type { IdSource } from '../../kernel/ids.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import { flowOf } from '../registrar/registrar.js';
+import type { SipDomain } from '../sip-domain.js';
 import type { SipRequestContext } from '../sip-stack.js';
 import { contentType, event, expires, sipIfMatch } from '../wire/index.js';
 import { isOpen, PIDF_CONTENT_TYPE, type PidfDocument, parsePidf } from '../wire/rfc3863-pidf.js';
@@ -40,7 +41,7 @@ export interface PublishHandlerOptions {
   readonly auth: SipDigestAuth;
   readonly clock: Clock;
   readonly ids: IdSource;
-  readonly domain: string;
+  readonly domain: SipDomain;
   readonly policy: ExpiresPolicy;
   /** Publications one user may hold; more is 403. */
   readonly maxPerUser: number;
@@ -110,7 +111,7 @@ export class PublishHandler {
     if (
       uri.kind !== 'sip' ||
       uri.user?.toLowerCase() !== user.username ||
-      uri.host.toLowerCase() !== this.#o.domain.toLowerCase()
+      !this.#o.domain.serves(uri.host, uri.port)
     )
       return respond(403, 'Publish Only For Your Own AoR');
     const requested = expires(request);

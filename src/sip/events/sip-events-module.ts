@@ -15,6 +15,7 @@ import {
 import { defineModule } from '../../kernel/module.js';
 import { serviceKey } from '../../kernel/services.js';
 import { locationKey, sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
+import { sipDomainKey } from '../sip-domain.js';
 import { sipStackKey } from '../sip-stack.js';
 import { EventServer } from './event-server.js';
 import { RegistrationPresence } from './registration-presence.js';
@@ -71,7 +72,7 @@ export const sipEventsModule = defineModule({
       clock: ctx.clock,
       ids: ctx.ids,
       log: ctx.log,
-      domain: ctx.domain,
+      domain: ctx.use(sipDomainKey),
       policy,
       maxPerUser: options.maxSubscriptionsPerUser,
       maxPerSource: options.maxSubscriptionsPerSource,
@@ -106,7 +107,7 @@ export const sipEventsModule = defineModule({
       auth,
       clock: ctx.clock,
       ids: ctx.ids,
-      domain: ctx.domain,
+      domain: ctx.use(sipDomainKey),
       policy,
       maxPerUser: options.maxPublicationsPerUser,
       maxBodyBytes: options.maxPublishBodyBytes,

@@ -18,6 +18,7 @@ import { defineModule } from '../../kernel/module.js';
 import { flowOf } from '../registrar/registrar.js';
 import { sipEndpoint } from '../registrar/sip-endpoints.js';
 import { registrarKey, sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
+import { sipDomainKey } from '../sip-domain.js';
 import { type SipRequestContext, sipStackKey } from '../sip-stack.js';
 import {
   callId,
@@ -100,6 +101,7 @@ export const messageModule = defineModule({
     const auth = ctx.use(sipDigestAuthKey);
     const registrar = ctx.use(registrarKey);
     const messages = ctx.use(messageServiceKey);
+    const domain = ctx.use(sipDomainKey);
     const sender = new SipMessageSender({ stack, registrar, ids: ctx.ids, domain: ctx.domain });
     const offDriver = messages.registerDriver('sip', sender);
 
@@ -116,7 +118,7 @@ export const messageModule = defineModule({
       if (!sender) return;
       const uri = request.uri;
       // Only this domain's users are reached here (Herald forwards to no other domain yet).
-      if (uri.kind !== 'sip' || uri.user === undefined || uri.host.toLowerCase() !== ctx.domain.toLowerCase())
+      if (uri.kind !== 'sip' || uri.user === undefined || !domain.serves(uri.host, uri.port))
         return respond(404, 'Not Found');
       // An unknown recipient is the MessageService's 404 (statusOf); it looks the user up.
       const recipient = uri.user.toLowerCase();

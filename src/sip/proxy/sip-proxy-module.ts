@@ -7,14 +7,12 @@
 import { Type } from '@sinclair/typebox';
 import { DialPlan, feedLinePresence } from '../../core/calls/index.js';
 import { callRegistryKey, presenceServiceKey, storeKey } from '../../core/service-keys.js';
-import { listenersKey } from '../../kernel/listeners.js';
 import { defineModule } from '../../kernel/module.js';
 import { locationKey, sipDigestAuthKey } from '../registrar/sip-registrar-module.js';
+import { sipDomainKey } from '../sip-domain.js';
 import { sipStackKey } from '../sip-stack.js';
 import { CallLegFeed } from './call-leg-feed.js';
 import { SipProxy } from './sip-proxy.js';
-
-const SIP_LISTENERS = ['sip-udp', 'sip-tcp', 'sip-tls', 'http', 'https'];
 
 export const sipProxyModule = defineModule({
   name: 'sip-proxy',
@@ -31,7 +29,6 @@ export const sipProxyModule = defineModule({
     const stack = ctx.use(sipStackKey);
     const store = ctx.use(storeKey);
     const calls = ctx.use(callRegistryKey);
-    const listeners = ctx.use(listenersKey);
     const feed = new CallLegFeed({
       calls,
       clock: ctx.clock,
@@ -39,7 +36,7 @@ export const sipProxyModule = defineModule({
     });
     const auth = ctx.use(sipDigestAuthKey);
     const proxy = new SipProxy({
-      domain: ctx.domain,
+      domain: ctx.use(sipDomainKey),
       stack,
       clock: ctx.clock,
       ids: ctx.ids,
@@ -53,8 +50,6 @@ export const sipProxyModule = defineModule({
       // One process: a secret per start; dialogs do not outlive a restart anyway (CallRegistry is memory).
       secret: ctx.ids.randomBytes(32),
       timerCMs: ctx.options.timerCSeconds * 1000,
-      ownHosts: () => [ctx.config.bind],
-      ownPorts: () => SIP_LISTENERS.flatMap((name) => listeners.ports[name] ?? []),
     });
     const offs = [
       stack.onRequest('INVITE', (context) => proxy.invite(context), ctx.module),

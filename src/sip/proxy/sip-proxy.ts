@@ -12,6 +12,7 @@ import type { IdSource } from '../../kernel/ids.js';
 import type { Logger } from '../../kernel/log.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import { flowOf } from '../registrar/registrar.js';
+import type { SipDomain } from '../sip-domain.js';
 import type { SipRequestContext, SipStack } from '../sip-stack.js';
 import type { ClientTransactionUser, TransactionTransport } from '../transaction/index.js';
 import type { Flow } from '../transport/index.js';
@@ -41,7 +42,7 @@ import {
 } from './rfc3261-route-policy.js';
 
 export interface SipProxyOptions {
-  readonly domain: string;
+  readonly domain: SipDomain;
   readonly stack: SipStack;
   readonly clock: Clock;
   readonly ids: IdSource;
@@ -54,9 +55,6 @@ export interface SipProxyOptions {
   /** Signs the Record-Route stamps. */
   readonly secret: Buffer;
   readonly timerCMs: number;
-  /** The hosts and ports this server is reached at (besides the domain and the flow's local address). */
-  readonly ownHosts: () => readonly string[];
-  readonly ownPorts: () => readonly number[];
 }
 
 interface Target {
@@ -268,11 +266,10 @@ export class SipProxy {
   /** §16.5: the Request-URI names a user (by name) or a line (a directory number via the caller's CSS). */
   async #resolve(uri: Uri, caller: UserRecord, flow: Flow | undefined): Promise<Target | undefined> {
     if (uri.kind !== 'sip' || uri.user === undefined) return undefined;
-    const host = bare(uri.host);
     const isOurs =
-      host === this.#o.domain.toLowerCase() ||
+      this.#o.domain.serves(uri.host, uri.port) ||
       this.#isOwn(uri.host, uri.port, flow) ||
-      (uri.port === undefined && this.#isOwnHost(host, flow));
+      (uri.port === undefined && this.#isOwnHost(uri.host, flow));
     if (!isOurs) return undefined;
     const name = decodeURIComponent(uri.user).toLowerCase();
     const user = await this.#o.accounts.findUserByName(name);
@@ -290,18 +287,13 @@ export class SipProxy {
   }
 
   #isOwnHost(host: string, flow: Flow | undefined): boolean {
-    const h = bare(host);
-    return (
-      h === this.#o.domain.toLowerCase() ||
-      (flow !== undefined && h === bare(flow.local.address)) ||
-      this.#o.ownHosts().some((own) => bare(own) === h)
-    );
+    return this.#o.domain.isOwnHost(host) || (flow !== undefined && bare(host) === bare(flow.local.address));
   }
 
   #isOwn(host: string, port: number | undefined, flow: Flow | undefined): boolean {
     if (!this.#isOwnHost(host, flow)) return false;
     const p = port ?? 5060;
-    return (flow !== undefined && flow.local.port === p) || this.#o.ownPorts().includes(p);
+    return (flow !== undefined && flow.local.port === p) || this.#o.domain.isOwnPort(p);
   }
 
   async #nextHop(

@@ -4,6 +4,8 @@
  * instance and reg-id a UA may add. A pure function of the request.
  * https://www.rfc-editor.org/rfc/rfc3261#section-10.3
  */
+
+import type { SipDomain } from '../sip-domain.js';
 import {
   callId,
   contactExpires,
@@ -40,10 +42,10 @@ export type RegisterReading =
   | { readonly ok: true; readonly value: RegisterRequest }
   | { readonly ok: false; readonly status: 400 | 404; readonly reason: string };
 
-export function readRegister(request: SipRequest, domain: string): RegisterReading {
+export function readRegister(request: SipRequest, domain: SipDomain): RegisterReading {
   const to = toHeader(request).uri;
   // §10.3 step 5: the AoR is the To URI; one not valid for this domain is 404.
-  if (to.kind !== 'sip' || to.user === undefined || to.host.toLowerCase() !== domain.toLowerCase())
+  if (to.kind !== 'sip' || to.user === undefined || !domain.serves(to.host, to.port))
     return { ok: false, status: 404, reason: 'Not Found' };
   const header = expires(request);
   if (header && !header.ok) return { ok: false, status: 400, reason: 'Malformed Expires' };

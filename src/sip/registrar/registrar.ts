@@ -18,6 +18,7 @@ import { Deadlines } from '../../kernel/deadlines.js';
 import type { Logger } from '../../kernel/log.js';
 import { ownStringOrNull } from '../../kernel/own-string.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
+import type { SipDomain } from '../sip-domain.js';
 import type { SipRequestContext } from '../sip-stack.js';
 import type { Flow } from '../transport/index.js';
 import type { SipHeader } from '../wire/index.js';
@@ -27,7 +28,7 @@ import { bindingResource, sipEndpoint, sipEndpointId } from './sip-endpoints.js'
 import type { WriteBehindLocation } from './write-behind-location.js';
 
 export interface RegistrarOptions {
-  readonly domain: string;
+  readonly domain: SipDomain;
   readonly clock: Clock;
   readonly log: Logger;
   readonly auth: SipDigestAuth;
@@ -80,7 +81,7 @@ export class Registrar {
     const now = clock.now();
     const flow = flowOf(context);
     // §10.3 step 1: this registrar serves its domain only.
-    if (request.uri.kind !== 'sip' || request.uri.host.toLowerCase() !== domain.toLowerCase())
+    if (request.uri.kind !== 'sip' || !domain.serves(request.uri.host, request.uri.port))
       return respond(404, 'Domain Not Served');
     // §10.3 step 3 and §22.2: authenticate, with 401 and WWW-Authenticate.
     const user = await auth.authenticate(request, respond, 'uas', flow?.remote.address ?? '', now);
@@ -173,13 +174,13 @@ export class Registrar {
     const now = clock.now();
     // Compared by id: a refresh, the usual REGISTER, finds its endpoint there and builds nothing.
     const live = bindings.filter((b) => b.expiresAt > now);
-    const liveIds = live.map((b) => sipEndpointId(user, domain, b.contact));
+    const liveIds = live.map((b) => sipEndpointId(user, domain.name, b.contact));
     const wantedIds = new Set(liveIds);
     const current = (await sessions.endpointsOf(user.id)).filter((endpoint) => endpoint.protocol === 'sip');
     for (const endpoint of current) if (!wantedIds.has(endpoint.id)) await sessions.remove(endpoint.id);
     const currentIds = new Set(current.map((endpoint) => endpoint.id));
     for (const [i, binding] of live.entries())
-      if (!currentIds.has(liveIds[i] as string)) await sessions.add(sipEndpoint(user, domain, binding));
+      if (!currentIds.has(liveIds[i] as string)) await sessions.add(sipEndpoint(user, domain.name, binding));
     this.#scheduleExpiry(user, bindings);
   }
 

@@ -9,6 +9,7 @@ import { defineModule } from '../../kernel/module.js';
 import { serviceKey } from '../../kernel/services.js';
 import { DigestNonces } from '../auth/digest-nonces.js';
 import { SipDigestAuth } from '../auth/sip-digest-auth.js';
+import { sipDomainKey } from '../sip-domain.js';
 import { sipStackKey } from '../sip-stack.js';
 import { Registrar } from './registrar.js';
 import { WriteBehindLocation } from './write-behind-location.js';
@@ -91,7 +92,7 @@ export const registrarModule = defineModule({
     });
     await location.load(options.restoreLimit);
     const registrar = new Registrar({
-      domain: ctx.domain,
+      domain: ctx.use(sipDomainKey),
       clock: ctx.clock,
       log: ctx.log,
       auth,
