@@ -25,11 +25,21 @@ export const sipCoreModule = defineModule({
     const stack = new SipStack(ctx.use(sipTransportKey), { clock: ctx.clock, ids: ctx.ids, log: ctx.log });
     ctx.provide(sipStackKey, stack);
     const listeners = ctx.use(listenersKey);
+    // Asked for every in-dialog request (is its Route ours?): rebuilt only when a listener changed.
+    let bound: Readonly<Record<string, number>> | undefined;
+    let sipPorts: readonly number[] = [];
+    const ports = () => {
+      if (listeners.ports !== bound) {
+        bound = listeners.ports;
+        sipPorts = SIP_LISTENERS.flatMap((name) => bound?.[name] ?? []);
+      }
+      return sipPorts;
+    };
     const domain = new SipDomain({
       name: ctx.domain,
       aliases: ctx.options.domainAliases,
       addresses: addressesOf(ctx.config.bind),
-      ports: () => SIP_LISTENERS.flatMap((name) => listeners.ports[name] ?? []),
+      ports,
     });
     ctx.provide(sipDomainKey, domain);
     ctx.log.debug({ hosts: domain.hosts }, 'SIP domain');
