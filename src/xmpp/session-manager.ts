@@ -5,7 +5,8 @@
  * stream error), so a client that reconnects before its dead TCP connection times out wins.
  */
 import type { BareJid, Jid } from '../core/address/jid.js';
-import type { XmppSession } from './xmpp-session.js';
+import type { ReachableContacts } from '../core/roster/index.js';
+import { isAvailable, type XmppSession } from './xmpp-session.js';
 
 export class XmppSessionManager {
   readonly #byJid = new Map<Jid, XmppSession>();
@@ -48,7 +49,45 @@ export class XmppSessionManager {
     return this.#byJid.size;
   }
 
+  /**
+   * The accounts with an available session (RFC 6121 §4.2.2: who a presence broadcast reaches),
+   * read in place: no copy of anybody's sessions is made to ask.
+   */
+  readonly available: ReachableContacts = new AvailableAccounts(this.#byBare);
+
   all(): readonly XmppSession[] {
     return [...this.#byJid.values()];
+  }
+}
+
+/** The manager's accounts that have an available session, as RosterService.subscribers meets them. */
+class AvailableAccounts implements ReachableContacts {
+  readonly #byBare: ReadonlyMap<BareJid, ReadonlySet<XmppSession>>;
+
+  constructor(byBare: ReadonlyMap<BareJid, ReadonlySet<XmppSession>>) {
+    this.#byBare = byBare;
+  }
+
+  /** The accounts with any session: an upper bound of those with an available one. */
+  get size(): number {
+    return this.#byBare.size;
+  }
+
+  has(contact: BareJid): boolean {
+    const sessions = this.#byBare.get(contact);
+    if (sessions === undefined) return false;
+    for (const session of sessions) if (isAvailable(session)) return true;
+    return false;
+  }
+
+  *list(): Iterable<BareJid> {
+    for (const [bare, sessions] of this.#byBare) {
+      for (const session of sessions) {
+        if (isAvailable(session)) {
+          yield bare;
+          break;
+        }
+      }
+    }
   }
 }

@@ -96,4 +96,28 @@ describe('feedLinePresence', () => {
       'u-bob line sip on-call',
     ]);
   });
+
+  it('reports a line only when its state changes: a second call on a busy line is no update', () => {
+    const calls = new CallRegistry({ clock: new FakeClock() });
+    const log: string[] = [];
+    feedLinePresence(calls, {
+      update: (owner: UserId, source: PresenceSource) =>
+        log.push(`${owner} ${source.kind} ${source.id} ${source.kind === 'line' ? source.state : ''}`),
+      remove: (owner, kind, id) => log.push(`${owner} remove ${kind} ${id}`),
+    });
+    calls.upsert(leg({ state: 'confirmed' }));
+    calls.upsert(leg({ id: 'leg-2' }));
+    calls.upsert(leg({ id: 'leg-2', state: 'confirmed' }));
+    calls.upsert(leg({ state: 'confirmed', held: true }));
+    calls.upsert(leg({ id: 'leg-2', state: 'confirmed', held: true }));
+    calls.upsert(leg({ id: 'leg-2', state: 'terminated' }));
+    calls.upsert(leg({ state: 'terminated' }));
+    assert.deepEqual(log, [
+      'u-bob line 1002 on-call',
+      // leg-2 ringing, then up, then leg-1 held: still on a call with leg-2. Then both held.
+      'u-bob line 1002 held',
+      // leg-2 ends: leg-1 is still held (no update); then leg-1 ends.
+      'u-bob remove line 1002',
+    ]);
+  });
 });

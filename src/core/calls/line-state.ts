@@ -10,28 +10,58 @@ export function lineSourceId(line: string | null): string {
   return line ?? 'sip';
 }
 
+/** What the legs on one line add up to, in one pass over them. */
+interface LineTally {
+  live: boolean;
+  confirmed: boolean;
+  unheld: boolean;
+}
+
+const emptyTally = (): LineTally => ({ live: false, confirmed: false, unheld: false });
+
+function count(tally: LineTally, leg: CallLeg): void {
+  if (leg.state === 'terminated') return;
+  tally.live = true;
+  if (leg.state !== 'confirmed') return;
+  tally.confirmed = true;
+  if (!leg.held) tally.unheld = true;
+}
+
+function stateOf(tally: LineTally): LineState {
+  if (tally.unheld) return 'on-call';
+  if (tally.confirmed) return 'held';
+  return tally.live ? 'ringing' : 'idle';
+}
+
 /**
  * The state of one line from the legs on it: a confirmed unheld leg → on-call; confirmed but all held
  * → held; a ringing incoming leg (or an early outgoing one) → ringing; nothing live → idle.
  */
 export function lineStateOf(legs: readonly CallLeg[]): LineState {
-  const live = legs.filter((leg) => leg.state !== 'terminated');
-  const confirmed = live.filter((leg) => leg.state === 'confirmed');
-  if (confirmed.some((leg) => !leg.held)) return 'on-call';
-  if (confirmed.length > 0) return 'held';
-  if (live.length > 0) return 'ringing';
-  return 'idle';
+  const tally = emptyTally();
+  for (const leg of legs) count(tally, leg);
+  return stateOf(tally);
 }
 
-/** The line state of every line the user has legs on (or had: `lines` lists those to report). */
+/**
+ * The line state of every line the user has legs on (or had: `lines` lists those to report), by
+ * line id. One pass over the legs: a gateway user with a hundred calls up has a hundred legs, and
+ * each of their changes asks this again.
+ */
 export function lineStates(
   legs: readonly CallLeg[],
   lines: Iterable<string>,
 ): { readonly id: string; readonly state: LineState }[] {
-  const ids = new Set(lines);
-  for (const leg of legs) ids.add(lineSourceId(leg.line));
-  return [...ids].sort().map((id) => ({
-    id,
-    state: lineStateOf(legs.filter((leg) => lineSourceId(leg.line) === id)),
-  }));
+  const tallies = new Map<string, LineTally>();
+  for (const id of lines) if (!tallies.has(id)) tallies.set(id, emptyTally());
+  for (const leg of legs) {
+    const id = lineSourceId(leg.line);
+    let tally = tallies.get(id);
+    if (tally === undefined) {
+      tally = emptyTally();
+      tallies.set(id, tally);
+    }
+    count(tally, leg);
+  }
+  return [...tallies.keys()].sort().map((id) => ({ id, state: stateOf(tallies.get(id) ?? emptyTally()) }));
 }

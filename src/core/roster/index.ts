@@ -23,6 +23,7 @@ export { GROUP_MAX_BYTES, MAX_GROUPS, NAME_MAX_BYTES } from './roster-items.js';
 export {
   type BlockChecker,
   DEFAULT_MAX_ROSTER_ITEMS,
+  type ReachableContacts,
   type RosterItemInput,
   RosterService,
   type RosterServiceOptions,

@@ -3,10 +3,28 @@ import { beforeEach, describe, it } from 'node:test';
 import { refuses } from '../../../test/support/roster-assertions.js';
 import { MemoryStore } from '../../infra/store/memory/memory-store.js';
 import { FakeClock } from '../../kernel/fake-clock.js';
+import type { BareJid } from '../address/jid.js';
 import { asUserId } from '../ports.js';
 import { BlockService } from './block-service.js';
 import { addPeople, DOMAIN, item, said, userIdOf } from './fixtures/verona.js';
-import { RosterService } from './roster-service.js';
+import { type ReachableContacts, RosterService } from './roster-service.js';
+
+/** Reachable contacts from a list, counting how each side was asked. */
+function reachable(contacts: readonly string[], size = contacts.length) {
+  const asked = { has: 0, list: 0 };
+  const among: ReachableContacts = {
+    size,
+    has: (contact) => {
+      asked.has++;
+      return contacts.includes(contact);
+    },
+    list: () => {
+      asked.list++;
+      return contacts as BareJid[];
+    },
+  };
+  return { among, asked };
+}
 
 const romeo = userIdOf('romeo');
 const juliet = userIdOf('juliet');
@@ -160,12 +178,39 @@ describe('RosterService with blocking (XEP-0191)', () => {
         },
       } as BlockService,
     });
-    assert.deepEqual(await counting.subscribers(juliet, () => false), []);
+    assert.deepEqual(await counting.subscribers(juliet, reachable([]).among), []);
     assert.deepEqual(asked, [], 'nobody online: no block-list question');
-    assert.deepEqual(await counting.subscribers(juliet, (c) => c === 'romeo@localhost'), ['romeo@localhost']);
+    assert.deepEqual(await counting.subscribers(juliet, reachable(['romeo@localhost']).among), [
+      'romeo@localhost',
+    ]);
     await blocks.block(juliet, ['romeo@localhost']);
-    assert.deepEqual(await counting.subscribers(juliet, () => true), [], 'a blocked one still left out');
+    assert.deepEqual(
+      await counting.subscribers(juliet, reachable(['romeo@localhost']).among),
+      [],
+      'a blocked one still left out',
+    );
     assert.deepEqual(asked, ['romeo@localhost', 'romeo@localhost']);
+  });
+
+  it('walks the smaller side: the few reachable against many subscribers, or the few subscribers', async () => {
+    await addPeople(store, ['nurse', 'tybalt']);
+    for (const name of ['romeo', 'nurse', 'tybalt'] as const) {
+      await roster.subscribe(userIdOf(name), 'juliet@localhost');
+      await roster.approve(juliet, `${name}@localhost`);
+    }
+    // One reachable account, three subscribers: the reachable one is looked up in the subscribers.
+    const few = reachable(['nurse@localhost']);
+    assert.deepEqual(await roster.subscribers(juliet, few.among), ['nurse@localhost']);
+    assert.deepEqual(few.asked, { has: 0, list: 1 });
+    // Many reachable (a busy server), three subscribers: each subscriber is asked about.
+    const many = reachable(['tybalt@localhost', 'romeo@localhost', 'benvolio@localhost'], 5000);
+    assert.deepEqual((await roster.subscribers(juliet, many.among)).sort(), [
+      'romeo@localhost',
+      'tybalt@localhost',
+    ]);
+    assert.deepEqual(many.asked, { has: 3, list: 0 });
+    // Someone reachable who does not subscribe is never handed out.
+    assert.deepEqual(await roster.subscribers(juliet, reachable(['benvolio@localhost']).among), []);
   });
 
   it('the broadcast set follows each roster change at once, though it is kept between changes', async () => {

@@ -4,7 +4,6 @@
  * instance and reg-id a UA may add. A pure function of the request.
  * https://www.rfc-editor.org/rfc/rfc3261#section-10.3
  */
-
 import type { SipDomain } from '../sip-domain.js';
 import {
   callId,

@@ -116,7 +116,7 @@ export const presenceModule = defineModule({
      */
     const watchersOf = (userId: UserId): Promise<BareJid[]> =>
       // Only those who can receive it now: `deliver` sends to available sessions alone.
-      roster.subscribers(userId, (contact) => hub.sessions.ofBare(contact).some(isAvailable));
+      roster.subscribers(userId, hub.sessions.available);
 
     /** What a target sees of the composed presence: its own resources all of it, subscribers per the watch policy. */
     const seenBy = (composed: ComposedPresence, isSelf: boolean) =>
