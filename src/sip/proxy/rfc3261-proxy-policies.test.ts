@@ -16,6 +16,7 @@ import {
   formatRecordRoute,
   hopOf,
   preprocessRoutes,
+  RouteStampReader,
   readRouteStamp,
 } from './rfc3261-route-policy.js';
 
@@ -81,6 +82,25 @@ describe('§16.4 Route preprocessing and Record-Route stamps', () => {
     assert.equal(readRouteStamp(parsed.value, Buffer.alloc(32, 8)), undefined);
   });
 
+  it('remembers the values it verified, and only those: a forged one is checked every time', () => {
+    const reader = new RouteStampReader(SECRET, 2);
+    const parsed = parseNameAddr(own, { allowAddrSpec: false });
+    assert.ok(parsed.ok);
+    assert.deepEqual(reader.read(own, parsed.value), stamp);
+    // The same text again is the remembered stamp, even handed another parse (it is not parsed again).
+    const other = parseNameAddr('<sip:192.0.2.10;lr>', { allowAddrSpec: false });
+    assert.ok(other.ok);
+    assert.deepEqual(reader.read(own, other.value), stamp);
+    // A forged value is not remembered as ours, however often it comes.
+    const forgedText = own.replace('htf=tcp-7', 'htf=tcp-8');
+    const forged = parseNameAddr(forgedText, { allowAddrSpec: false });
+    assert.ok(forged.ok);
+    assert.equal(reader.read(forgedText, forged.value), undefined);
+    assert.equal(reader.read(forgedText, forged.value), undefined);
+    // Another secret's reader trusts nothing of this one's.
+    assert.equal(new RouteStampReader(Buffer.alloc(32, 8)).read(own, parsed.value), undefined);
+  });
+
   const isOwnUri = (u: SipUri) => us(u.host, u.port);
   const table: [string, string[], number, boolean][] = [
     ['no Route', [], 0, false],
@@ -91,7 +111,7 @@ describe('§16.4 Route preprocessing and Record-Route stamps', () => {
   ];
   for (const [name, routes, removed, stamped] of table)
     it(name, () => {
-      const result = preprocessRoutes(routes, SECRET, isOwnUri);
+      const result = preprocessRoutes(routes, new RouteStampReader(SECRET), isOwnUri);
       assert.equal(result.removed, removed);
       assert.equal(result.stamp !== undefined, stamped);
       assert.deepEqual(result.remaining, routes.slice(removed));

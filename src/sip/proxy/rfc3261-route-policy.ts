@@ -8,6 +8,7 @@
  * https://www.rfc-editor.org/rfc/rfc3261#section-16.4 · https://www.rfc-editor.org/rfc/rfc3261#section-16.12
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { BoundedMap } from '../../kernel/bounded-map.js';
 import type { TransportName } from '../transport/index.js';
 import {
   classifyHost,
@@ -76,6 +77,35 @@ export function readRouteStamp(route: NameAddr, secret: Buffer): RouteStamp | un
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? stamp : undefined;
 }
 
+/** How many verified Route values a RouteStampReader remembers. */
+export const REMEMBERED_ROUTES = 1024;
+
+/**
+ * Reads the stamps of Route values with one secret, remembering the values it verified: the
+ * requests of a dialog carry the same Route (its ACK and BYE, and a BYE is read by the router's
+ * `claims` and again by `route`), and each reading was an HMAC — 3 % of the call bench's busy time
+ * (docs/performance.md, "SIP"). Only verified values are kept, under the exact text that was
+ * verified, so a remembered value is as genuine as a recomputed one; bounded, the oldest go first.
+ */
+export class RouteStampReader {
+  readonly #secret: Buffer;
+  readonly #verified: BoundedMap<string, RouteStamp>;
+
+  constructor(secret: Buffer, remembered: number = REMEMBERED_ROUTES) {
+    this.#secret = secret;
+    this.#verified = new BoundedMap(remembered);
+  }
+
+  /** The stamp of `route`, the parsed form of the Route value `text`; undefined when not ours. */
+  read(text: string, route: NameAddr): RouteStamp | undefined {
+    const known = this.#verified.get(text);
+    if (known !== undefined) return known;
+    const stamp = readRouteStamp(route, this.#secret);
+    if (stamp !== undefined) this.#verified.set(text, stamp);
+    return stamp;
+  }
+}
+
 export interface RoutePreprocessing {
   /** The Route values left after ours were removed (§16.4), as received. */
   readonly remaining: readonly string[];
@@ -91,15 +121,16 @@ export interface RoutePreprocessing {
  */
 export function preprocessRoutes(
   routeValues: readonly string[],
-  secret: Buffer,
+  stamps: RouteStampReader,
   isOwnUri: (uri: SipUri) => boolean,
 ): RoutePreprocessing {
   let stamp: RouteStamp | undefined;
   let index = 0;
   for (; index < routeValues.length; index++) {
-    const parsed = parseNameAddr(routeValues[index] ?? '', { allowAddrSpec: false });
+    const text = routeValues[index] ?? '';
+    const parsed = parseNameAddr(text, { allowAddrSpec: false });
     if (!parsed.ok || parsed.value.uri.kind !== 'sip') break;
-    const own = readRouteStamp(parsed.value, secret);
+    const own = stamps.read(text, parsed.value);
     if (own) stamp ??= own;
     else if (!isOwnUri(parsed.value.uri)) break;
   }

@@ -38,6 +38,7 @@ import {
   type ProxyAddress,
   preprocessRoutes,
   type RouteStamp,
+  RouteStampReader,
   routableFlowId,
 } from './rfc3261-route-policy.js';
 
@@ -66,9 +67,12 @@ const bare = (host: string): string => host.replace(/^\[|\]$/g, '').toLowerCase(
 
 export class SipProxy {
   readonly #o: SipProxyOptions;
+  /** Reads the Route stamps of in-dialog requests (one HMAC per dialog, not per request). */
+  readonly #stamps: RouteStampReader;
 
   constructor(options: SipProxyOptions) {
     this.#o = options;
+    this.#stamps = new RouteStampReader(options.secret);
   }
 
   /** SipRouter.claims: a request inside a dialog whose Route carries our stamp (§16.4). */
@@ -281,7 +285,7 @@ export class SipProxy {
   }
 
   #preprocess(request: SipRequest, flow: Flow | undefined) {
-    return preprocessRoutes(request.headers.values('Route'), this.#o.secret, (uri: SipUri) =>
+    return preprocessRoutes(request.headers.values('Route'), this.#stamps, (uri: SipUri) =>
       this.#isOwn(uri.host, uri.port ?? (uri.scheme === 'sips' ? 5061 : 5060), flow),
     );
   }
