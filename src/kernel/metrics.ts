@@ -12,6 +12,26 @@ export class Metrics {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
+  /**
+   * A counter with one label for the hottest paths (a SIP datagram received): `add` counts in a
+   * plain Map, and the counts are handed to prom-client when the metrics are read. prom-client's
+   * own `inc` hashes the label object every time (~1 % of the SIP call bench's busy time).
+   */
+  tally(name: string, help: string, labelName: string): Tally {
+    const pending = new Map<string, number>();
+    new Counter({
+      name,
+      help,
+      labelNames: [labelName],
+      registers: [this.registry],
+      collect() {
+        for (const [label, count] of pending) this.inc({ [labelName]: label }, count);
+        pending.clear();
+      },
+    });
+    return new Tally(pending);
+  }
+
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
     return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
@@ -37,5 +57,18 @@ export class Metrics {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+}
+
+/** Counts by one label value; read through the registry (Metrics.tally). */
+export class Tally {
+  readonly #pending: Map<string, number>;
+
+  constructor(pending: Map<string, number>) {
+    this.#pending = pending;
+  }
+
+  add(label: string): void {
+    this.#pending.set(label, (this.#pending.get(label) ?? 0) + 1);
   }
 }

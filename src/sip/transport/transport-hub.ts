@@ -142,7 +142,7 @@ export class TransportHub implements SipTransportLayer {
   }
 
   #deliver(message: SipMessage, flow: Flow): void {
-    this.metrics.received.inc({ transport: flow.transport });
+    this.metrics.received.add(flow.transport);
     this.#emit('messageReceived', (listener) => listener(message, flow));
   }
 

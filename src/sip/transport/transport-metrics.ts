@@ -1,6 +1,6 @@
 /** The SIP transport layer's Prometheus metrics: what arrived, what was refused or dropped, open connections. */
 import type { Counter, Gauge } from 'prom-client';
-import type { Metrics } from '../../kernel/metrics.js';
+import type { Metrics, Tally } from '../../kernel/metrics.js';
 import type { TransportName } from './sip-transport.js';
 
 /** Why a received message went nowhere. */
@@ -13,17 +13,17 @@ export type DropReason =
   | 'framing-error';
 
 export class TransportMetrics {
-  readonly received: Counter<'transport'>;
+  readonly received: Tally;
   readonly refused: Counter<'transport' | 'status'>;
   readonly dropped: Counter<'transport' | 'reason'>;
   readonly sendFailures: Counter<'transport'>;
   readonly connections: Gauge<'transport'>;
 
   constructor(metrics: Metrics) {
-    this.received = metrics.counter(
+    this.received = metrics.tally(
       'herald_sip_messages_received_total',
       'SIP requests and responses parsed and handed up',
-      ['transport'],
+      'transport',
     );
     this.refused = metrics.counter(
       'herald_sip_messages_refused_total',
