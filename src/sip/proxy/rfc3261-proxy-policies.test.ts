@@ -16,7 +16,7 @@ import {
   formatRecordRoute,
   hopOf,
   preprocessRoutes,
-  RouteStampReader,
+  RouteStamps,
   readRouteStamp,
 } from './rfc3261-route-policy.js';
 
@@ -82,8 +82,15 @@ describe('§16.4 Route preprocessing and Record-Route stamps', () => {
     assert.equal(readRouteStamp(parsed.value, Buffer.alloc(32, 8)), undefined);
   });
 
-  it('remembers the values it verified, and only those: a forged one is checked every time', () => {
-    const reader = new RouteStampReader(SECRET, 2);
+  it('remembers the values it made or verified, and only those: a forged one is checked every time', () => {
+    const made = new RouteStamps(SECRET);
+    const text = made.format({ transport: 'tcp', host: '192.0.2.10', port: 5060 }, stamp);
+    assert.equal(text, own);
+    // What it made reads back without a parse of its own (any parse handed in is not looked at).
+    const unrelated = parseNameAddr('<sip:192.0.2.10;lr>', { allowAddrSpec: false });
+    assert.ok(unrelated.ok);
+    assert.deepEqual(made.read(text, unrelated.value), stamp);
+    const reader = new RouteStamps(SECRET, 2);
     const parsed = parseNameAddr(own, { allowAddrSpec: false });
     assert.ok(parsed.ok);
     assert.deepEqual(reader.read(own, parsed.value), stamp);
@@ -98,7 +105,7 @@ describe('§16.4 Route preprocessing and Record-Route stamps', () => {
     assert.equal(reader.read(forgedText, forged.value), undefined);
     assert.equal(reader.read(forgedText, forged.value), undefined);
     // Another secret's reader trusts nothing of this one's.
-    assert.equal(new RouteStampReader(Buffer.alloc(32, 8)).read(own, parsed.value), undefined);
+    assert.equal(new RouteStamps(Buffer.alloc(32, 8)).read(own, parsed.value), undefined);
   });
 
   const isOwnUri = (u: SipUri) => us(u.host, u.port);
@@ -111,7 +118,7 @@ describe('§16.4 Route preprocessing and Record-Route stamps', () => {
   ];
   for (const [name, routes, removed, stamped] of table)
     it(name, () => {
-      const result = preprocessRoutes(routes, new RouteStampReader(SECRET), isOwnUri);
+      const result = preprocessRoutes(routes, new RouteStamps(SECRET), isOwnUri);
       assert.equal(result.removed, removed);
       assert.equal(result.stamp !== undefined, stamped);
       assert.deepEqual(result.remaining, routes.slice(removed));

@@ -77,31 +77,39 @@ export function readRouteStamp(route: NameAddr, secret: Buffer): RouteStamp | un
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? stamp : undefined;
 }
 
-/** How many verified Route values a RouteStampReader remembers. */
+/** How many Route values of ours a RouteStamps remembers. */
 export const REMEMBERED_ROUTES = 1024;
 
 /**
- * Reads the stamps of Route values with one secret, remembering the values it verified: the
- * requests of a dialog carry the same Route (its ACK and BYE, and a BYE is read by the router's
- * `claims` and again by `route`), and each reading was an HMAC — 3 % of the call bench's busy time
- * (docs/performance.md, "SIP"). Only verified values are kept, under the exact text that was
- * verified, so a remembered value is as genuine as a recomputed one; bounded, the oldest go first.
+ * Makes and reads this proxy's Record-Route stamps with one secret, remembering the values it made
+ * or verified: a UA sends a Record-Route back as its Route, and the requests of a dialog carry the
+ * same Route (its ACK and BYE, and a BYE is read by the router's `claims` and again by `route`).
+ * Each reading was an HMAC — 3 % of the call bench's busy time (docs/performance.md, "SIP"). Only
+ * values of ours are kept, under their exact text, so a remembered value is as genuine as a
+ * recomputed one; bounded, the oldest go first.
  */
-export class RouteStampReader {
+export class RouteStamps {
   readonly #secret: Buffer;
-  readonly #verified: BoundedMap<string, RouteStamp>;
+  readonly #ours: BoundedMap<string, RouteStamp>;
 
   constructor(secret: Buffer, remembered: number = REMEMBERED_ROUTES) {
     this.#secret = secret;
-    this.#verified = new BoundedMap(remembered);
+    this.#ours = new BoundedMap(remembered);
+  }
+
+  /** A Record-Route value of ours for `address` (formatRecordRoute), remembered as ours. */
+  format(address: ProxyAddress, stamp: RouteStamp): string {
+    const text = formatRecordRoute(address, stamp, this.#secret);
+    this.#ours.set(text, stamp);
+    return text;
   }
 
   /** The stamp of `route`, the parsed form of the Route value `text`; undefined when not ours. */
   read(text: string, route: NameAddr): RouteStamp | undefined {
-    const known = this.#verified.get(text);
+    const known = this.#ours.get(text);
     if (known !== undefined) return known;
     const stamp = readRouteStamp(route, this.#secret);
-    if (stamp !== undefined) this.#verified.set(text, stamp);
+    if (stamp !== undefined) this.#ours.set(text, stamp);
     return stamp;
   }
 }
@@ -121,7 +129,7 @@ export interface RoutePreprocessing {
  */
 export function preprocessRoutes(
   routeValues: readonly string[],
-  stamps: RouteStampReader,
+  stamps: RouteStamps,
   isOwnUri: (uri: SipUri) => boolean,
 ): RoutePreprocessing {
   let stamp: RouteStamp | undefined;

@@ -32,13 +32,12 @@ import { forwardedRequest, upstreamResponse } from './rfc3261-request-forwarding
 import { proxyBranch, validateForwarding } from './rfc3261-request-validation.js';
 import {
   flowTowards,
-  formatRecordRoute,
   type Hop,
   hopOf,
   type ProxyAddress,
   preprocessRoutes,
   type RouteStamp,
-  RouteStampReader,
+  RouteStamps,
   routableFlowId,
 } from './rfc3261-route-policy.js';
 
@@ -67,12 +66,12 @@ const bare = (host: string): string => host.replace(/^\[|\]$/g, '').toLowerCase(
 
 export class SipProxy {
   readonly #o: SipProxyOptions;
-  /** Reads the Route stamps of in-dialog requests (one HMAC per dialog, not per request). */
-  readonly #stamps: RouteStampReader;
+  /** Makes and reads the Record-Route stamps (one HMAC per dialog, not per request). */
+  readonly #stamps: RouteStamps;
 
   constructor(options: SipProxyOptions) {
     this.#o = options;
-    this.#stamps = new RouteStampReader(options.secret);
+    this.#stamps = new RouteStamps(options.secret);
   }
 
   /** SipRouter.claims: a request inside a dialog whose Route carries our stamp (§16.4). */
@@ -239,13 +238,13 @@ export class SipProxy {
       host: f.local.address,
       port: f.local.port,
     });
-    const outRoute = formatRecordRoute(address(outbound), stamp, this.#o.secret);
+    const outRoute = this.#stamps.format(address(outbound), stamp);
     if (
       !inbound ||
       (inbound.transport === outbound.transport && inbound.local.address === outbound.local.address)
     )
       return [outRoute];
-    return [outRoute, formatRecordRoute(address(inbound), stamp, this.#o.secret)];
+    return [outRoute, this.#stamps.format(address(inbound), stamp)];
   }
 
   #copy(
