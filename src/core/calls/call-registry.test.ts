@@ -76,15 +76,21 @@ describe('lineStateOf', () => {
     it(name, () => assert.equal(lineStateOf(legs.map((p) => leg(p))), expected));
 });
 
+/** A registry fed into a presence sink that writes down what it is told. */
+function feeding(): { calls: CallRegistry; log: string[] } {
+  const calls = new CallRegistry({ clock: new FakeClock() });
+  const log: string[] = [];
+  feedLinePresence(calls, {
+    update: (owner: UserId, source: PresenceSource) =>
+      log.push(`${owner} ${source.kind} ${source.id} ${source.kind === 'line' ? source.state : ''}`),
+    remove: (owner, kind, id) => log.push(`${owner} remove ${kind} ${id}`),
+  });
+  return { calls, log };
+}
+
 describe('feedLinePresence', () => {
   it('sets the line source while the call lasts and removes it after', () => {
-    const calls = new CallRegistry({ clock: new FakeClock() });
-    const log: string[] = [];
-    feedLinePresence(calls, {
-      update: (owner: UserId, source: PresenceSource) =>
-        log.push(`${owner} ${source.kind} ${source.id} ${source.kind === 'line' ? source.state : ''}`),
-      remove: (owner, kind, id) => log.push(`${owner} remove ${kind} ${id}`),
-    });
+    const { calls, log } = feeding();
     calls.upsert(leg());
     calls.upsert(leg({ state: 'confirmed' }));
     calls.upsert(leg({ state: 'terminated' }));
@@ -98,13 +104,7 @@ describe('feedLinePresence', () => {
   });
 
   it('reports a line only when its state changes: a second call on a busy line is no update', () => {
-    const calls = new CallRegistry({ clock: new FakeClock() });
-    const log: string[] = [];
-    feedLinePresence(calls, {
-      update: (owner: UserId, source: PresenceSource) =>
-        log.push(`${owner} ${source.kind} ${source.id} ${source.kind === 'line' ? source.state : ''}`),
-      remove: (owner, kind, id) => log.push(`${owner} remove ${kind} ${id}`),
-    });
+    const { calls, log } = feeding();
     calls.upsert(leg({ state: 'confirmed' }));
     calls.upsert(leg({ id: 'leg-2' }));
     calls.upsert(leg({ id: 'leg-2', state: 'confirmed' }));
