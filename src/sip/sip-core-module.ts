@@ -7,7 +7,7 @@ import { SipStack, sipStackKey } from './sip-stack.js';
 import { sipTransportKey } from './transport/index.js';
 
 /** The listeners a SIP request reaches Herald on (WebSocket at /sip on the HTTP(S) ports, RFC 7118). */
-export const SIP_LISTENERS = ['sip-udp', 'sip-tcp', 'sip-tls', 'http', 'https'];
+const SIP_LISTENERS = ['sip-udp', 'sip-tcp', 'sip-tls', 'http', 'https'];
 
 export const sipCoreModule = defineModule({
   name: 'sip-core',

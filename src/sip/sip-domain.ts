@@ -29,8 +29,8 @@ export class SipDomain {
 
   constructor(hosts: SipDomainHosts) {
     this.name = hosts.name;
-    this.#names = new Set([comparable(hosts.name), ...hosts.aliases.map(comparable)]);
-    this.#addresses = new Set(hosts.addresses.map(comparable));
+    this.#names = new Set([comparableHost(hosts.name), ...hosts.aliases.map(comparableHost)]);
+    this.#addresses = new Set(hosts.addresses.map(comparableHost));
     this.#ports = hosts.ports;
   }
 
@@ -40,7 +40,7 @@ export class SipDomain {
    * another port of this host is another server).
    */
   serves(host: string, port: number | undefined): boolean {
-    const h = comparable(host);
+    const h = comparableHost(host);
     if (this.#names.has(h)) return true;
     return this.#addresses.has(h) && (port === undefined || this.isOwnPort(port));
   }
@@ -52,7 +52,7 @@ export class SipDomain {
 
   /** Whether `host` is the domain, an alias or an own address, whatever the port. */
   isOwnHost(host: string): boolean {
-    const h = comparable(host);
+    const h = comparableHost(host);
     return this.#names.has(h) || this.#addresses.has(h);
   }
 
@@ -63,7 +63,7 @@ export class SipDomain {
 }
 
 /** Host names compare without case (RFC 3261 §19.1.4); an IPv6 reference without its brackets. */
-function comparable(host: string): string {
+export function comparableHost(host: string): string {
   const lower = host.toLowerCase();
   return lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
 }

@@ -12,7 +12,7 @@ import type { IdSource } from '../../kernel/ids.js';
 import type { Logger } from '../../kernel/log.js';
 import type { SipDigestAuth } from '../auth/sip-digest-auth.js';
 import { flowOf } from '../registrar/registrar.js';
-import type { SipDomain } from '../sip-domain.js';
+import { comparableHost, type SipDomain } from '../sip-domain.js';
 import type { SipRequestContext, SipStack } from '../sip-stack.js';
 import type { ClientTransactionUser, TransactionTransport } from '../transaction/index.js';
 import type { Flow } from '../transport/index.js';
@@ -61,8 +61,6 @@ interface Target {
   readonly user: UserRecord;
   readonly line: string | null;
 }
-
-const bare = (host: string): string => host.replace(/^\[|\]$/g, '').toLowerCase();
 
 export class SipProxy {
   readonly #o: SipProxyOptions;
@@ -290,7 +288,10 @@ export class SipProxy {
   }
 
   #isOwnHost(host: string, flow: Flow | undefined): boolean {
-    return this.#o.domain.isOwnHost(host) || (flow !== undefined && bare(host) === bare(flow.local.address));
+    return (
+      this.#o.domain.isOwnHost(host) ||
+      (flow !== undefined && comparableHost(host) === comparableHost(flow.local.address))
+    );
   }
 
   #isOwn(host: string, port: number | undefined, flow: Flow | undefined): boolean {
